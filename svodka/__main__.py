@@ -1,0 +1,3 @@
+from svodka.cli import app
+
+app()

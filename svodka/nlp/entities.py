@@ -1,0 +1,224 @@
+"""Entities: Natasha's NER spans and the KB's names, typed to PER/ORG/GPE/LOC/FAC/EVT,
+normalised to the nominative and grouped so that each actor is one entity however named."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from svodka.kb import KBEntry, KnowledgeBase
+from svodka.nlp.analysis import Analysis, NerSpan, Token
+from svodka.nlp.gazetteer import Gazetteer, Match
+from svodka.nlp.morph import lemma, lemma_key, same_name_part
+from svodka.records import Dateline, Entity, Mention
+
+_QUOTES_OPEN = "«\"„“'"
+_QUOTES_CLOSE = "»\"“”'"
+# Tokens that may stand between a country and the name it qualifies (`президент РФ Путин`).
+_ROLE_POS = frozenset({"NOUN", "ADJ", "PROPN", "ADP", "CCONJ", "X"})
+
+
+@dataclass(slots=True)
+class Candidate:
+    start: int
+    end: int
+    type: str
+    kind: str
+    entry: KBEntry | None = None
+    normal: str = ""
+    parts: tuple[str, ...] = ()  # name parts of a person, as written
+    country: str | None = None
+
+
+@dataclass(slots=True)
+class _Group:
+    members: list[Candidate] = field(default_factory=list)
+
+    @property
+    def first(self) -> int:
+        return min(c.start for c in self.members)
+
+
+class EntityFinder:
+    """Turns an `Analysis` into the record's entities; holds the KB index, built once."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.gazetteer = Gazetteer(kb)
+        self.countries = kb.countries()
+
+    def __call__(self, analysis: Analysis, dateline: Dateline | None = None) -> list[Entity]:
+        matches = self.gazetteer.find(analysis)
+        candidates = [self._from_match(m) for m in matches]
+        if dateline is not None and dateline.start is not None and dateline.end is not None:
+            candidates = [c for c in candidates if not _overlaps(c, dateline.start, dateline.end)]
+            candidates.append(self._dateline_place(analysis, dateline))
+        for span in analysis.ner:
+            candidate = self._from_ner(span, analysis, candidates)
+            if candidate is not None:
+                candidates.append(candidate)
+        candidates.sort(key=lambda c: (c.start, -c.end))
+        for c in candidates:
+            if c.type == "PER" and c.country is None:
+                c.country = self._apposition_country(c, analysis, candidates)
+        return self._entities(self._group(candidates), analysis.text)
+
+    # --- candidates ---------------------------------------------------------
+
+    def _from_match(self, m: Match) -> Candidate:
+        return Candidate(m.start, m.end, m.entry.type, m.kind, m.entry, m.entry.name)
+
+    def _dateline_place(self, analysis: Analysis, dateline: Dateline) -> Candidate:
+        assert dateline.start is not None and dateline.end is not None
+        place = dateline.place or analysis.text[dateline.start : dateline.end]
+        entry = self.gazetteer.names.get(lemma_key(place))
+        # An agency dateline names a city even when a country shares the name.
+        kind_type = "LOC" if entry is None or entry.type == "GPE" else entry.type
+        if entry is not None and entry.type == "GPE":
+            entry = None
+        return Candidate(dateline.start, dateline.end, kind_type, "name", entry, place)
+
+    def _from_ner(
+        self, span: NerSpan, analysis: Analysis, known: list[Candidate]
+    ) -> Candidate | None:
+        if any(c.start <= span.start and span.end <= c.end for c in known):
+            return None  # the KB (or the dateline) already knows this stretch
+        tokens = [analysis.tokens[i] for i in analysis.token_range(span.start, span.end)]
+        if not tokens:
+            return None
+        start, end, normal = span.start, span.end, span.normal or span.text
+        if span.type == "PER":
+            parts = tuple(t.text for t in tokens if any(ch.isalpha() for ch in t.text))
+            return Candidate(start, end, "PER", "name", None, normal, parts)
+        type_ = "ORG" if span.type == "ORG" else "LOC"
+        if lemma(tokens[0].text) in self.kb.facility_words:
+            type_ = "FAC"
+        else:
+            prev = _previous_word(analysis, tokens[0])
+            if prev is not None and lemma(prev.text) in self.kb.facility_words:
+                type_ = "FAC"
+                if not _quoted(analysis.text, start, end):
+                    # `площади Тяньаньмэнь`: the common noun is part of the name.
+                    noun = _nominative(prev.text)
+                    start, normal = prev.start, f"{noun} {span.text}"
+        return Candidate(start, end, type_, "name", None, normal)
+
+    def _apposition_country(
+        self, person: Candidate, analysis: Analysis, candidates: list[Candidate]
+    ) -> str | None:
+        """The country of a role standing before a name: `президент РФ Владимир Путин`."""
+        first = analysis.token_range(person.start, person.end)
+        if not first:
+            return None
+        i = first[0] - 1
+        sent = analysis.tokens[first[0]].sent
+        steps = 0
+        while i >= 0 and steps < 7:
+            tok = analysis.tokens[i]
+            if tok.sent != sent or tok.pos not in _ROLE_POS:
+                return None
+            for c in candidates:
+                if c.start <= tok.start < c.end and c.entry is not None and c.type == "GPE":
+                    return c.entry.country
+                if c.start <= tok.start < c.end and c.type == "PER":
+                    return None
+            i -= 1
+            steps += 1
+        return None
+
+    # --- grouping -----------------------------------------------------------
+
+    def _group(self, candidates: list[Candidate]) -> list[_Group]:
+        by_key: dict[str, _Group] = {}
+        people: list[_Group] = []
+        for c in candidates:
+            if c.entry is not None:
+                by_key.setdefault(c.entry.key, _Group()).members.append(c)
+            elif c.type == "PER":
+                _join_person(people, c)
+            else:
+                key = f"{c.type}:{c.normal.lower().replace('ё', 'е')}"
+                by_key.setdefault(key, _Group()).members.append(c)
+        groups = list(by_key.values()) + people
+        groups.sort(key=lambda g: g.first)
+        return groups
+
+    def _entities(self, groups: list[_Group], text: str) -> list[Entity]:
+        out = []
+        for n, group in enumerate(groups, 1):
+            members = sorted(group.members, key=lambda c: c.start)
+            head = members[0]
+            entry = next((c.entry for c in members if c.entry is not None), None)
+            if entry is not None:
+                name, type_, country, qid = entry.name, entry.type, entry.country, entry.qid
+            else:
+                name, type_, qid = _best_name(members), head.type, None
+                country = Counter(c.country for c in members if c.country).most_common(1)
+                country = country[0][0] if country else None
+            mentions = tuple(
+                Mention(c.start, c.end, text[c.start : c.end], c.kind) for c in members
+            )
+            out.append(Entity(f"e{n}", type_, name, qid, country, (), mentions))
+        return out
+
+
+def _join_person(people: list[_Group], c: Candidate) -> None:
+    """Add a person mention to the group whose fullest name contains its name parts."""
+    best: _Group | None = None
+    for group in people:
+        full = max(group.members, key=lambda m: len(m.parts)).parts
+        if _parts_compatible(c.parts, full):
+            if best is None or group.members[-1].start > best.members[-1].start:
+                best = group  # the most recently named of several namesakes
+    if best is None:
+        people.append(_Group([c]))
+    else:
+        best.members.append(c)
+
+
+def _parts_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    short, long_ = sorted((a, b), key=len)
+    if not short:
+        return False
+    used: set[int] = set()
+    for part in short:
+        hit = next(
+            (i for i, p in enumerate(long_) if i not in used and same_name_part(part, p)), None
+        )
+        if hit is None:
+            return False
+        used.add(hit)
+    # Two full names agree on their last part (the surname).
+    return len(short) < len(long_) or same_name_part(short[-1], long_[-1])
+
+
+def _best_name(members: list[Candidate]) -> str:
+    counts = Counter(c.normal for c in members)
+    most_parts = max(len(c.parts) for c in members)
+    pool = [c for c in members if len(c.parts) == most_parts] or members
+    # Prefer a normal form the text itself writes (a nominative mention), then the commonest.
+    return max(pool, key=lambda c: (counts[c.normal], -c.start)).normal
+
+
+def _overlaps(c: Candidate, start: int, end: int) -> bool:
+    return c.start < end and start < c.end
+
+
+def _previous_word(analysis: Analysis, token: Token) -> Token | None:
+    i = token.index - 1
+    while i >= 0 and analysis.tokens[i].text in _QUOTES_OPEN:
+        i -= 1
+    if i < 0 or analysis.tokens[i].sent != token.sent:
+        return None
+    prev = analysis.tokens[i]
+    return prev if prev.text[:1].islower() else None
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 1) : start]
+    after = text[end : end + 1]
+    return bool(before) and before in _QUOTES_OPEN and bool(after) and after in _QUOTES_CLOSE
+
+
+def _nominative(word: str) -> str:
+    return lemma(word)

@@ -1,0 +1,87 @@
+"""Find the knowledge base's names in a text by lemma sequences, longest match first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from svodka.kb import KBEntry, KnowledgeBase
+from svodka.nlp.analysis import Analysis, Token
+from svodka.nlp.morph import lemma, lemma_key
+
+_QUOTES = frozenset('«»"„“”\'')
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int
+    end: int
+    entry: KBEntry
+    kind: str  # "name" or "adjective"
+    first: int  # token indices [first, last]
+    last: int
+
+
+class Gazetteer:
+    """Every name form and country adjective of the KB, indexed by lemma sequence."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.names: dict[tuple[str, ...], KBEntry] = {}
+        self.lower_initial: set[tuple[str, ...]] = set()
+        self.adjectives: dict[str, KBEntry] = {}
+        # Earlier tables win a shared name: a country over its namesake city.
+        for entry in kb.entries:
+            for form in entry.names:
+                key = lemma_key(form)
+                if key and key not in self.names:
+                    self.names[key] = entry
+                    if form[:1].islower():
+                        self.lower_initial.add(key)
+            for adjective in entry.adjectives:
+                self.adjectives.setdefault(lemma(adjective), entry)
+        self.longest = max((len(k) for k in self.names), default=0)
+
+    def find(self, analysis: Analysis) -> list[Match]:
+        """Non-overlapping name matches and country adjectives in the text."""
+        tokens = [t for t in analysis.tokens if t.text not in _QUOTES]
+        lemmas = [lemma(t.text) for t in tokens]
+        out: list[Match] = []
+        i = 0
+        while i < len(tokens):
+            matched = self._match_at(tokens, lemmas, i, analysis)
+            if matched is not None:
+                out.append(matched[0])
+                i += matched[1]
+                continue
+            tok = tokens[i]
+            entry = self.adjectives.get(lemmas[i]) if tok.pos == "ADJ" else None
+            if entry is not None:
+                out.append(Match(tok.start, tok.end, entry, "adjective", tok.index, tok.index))
+            i += 1
+        return out
+
+    def _match_at(
+        self, tokens: list[Token], lemmas: list[str], i: int, analysis: Analysis
+    ) -> tuple[Match, int] | None:
+        for size in range(min(self.longest, len(tokens) - i), 0, -1):
+            key = tuple(lemmas[i : i + size])
+            entry = self.names.get(key)
+            if entry is None:
+                continue
+            first, last = tokens[i], tokens[i + size - 1]
+            if first.sent != last.sent or not self._cased(first, key, analysis):
+                continue
+            return Match(first.start, last.end, entry, "name", first.index, last.index), size
+        return None
+
+    def _cased(self, token: Token, key: tuple[str, ...], analysis: Analysis) -> bool:
+        # Names are capitalised in Russian; a lower-case KB form (`площадь Тяньаньмэнь`)
+        # may also start a sentence.
+        if token.text[:1].isupper():
+            return key in self.lower_initial or _not_sentence_start_word(token, analysis)
+        return key in self.lower_initial
+
+
+def _not_sentence_start_word(token: Token, analysis: Analysis) -> bool:
+    """A capitalised word is a name unless it is a common word capitalised by position."""
+    first_of_sentence = analysis.sentences[token.sent][0] == token.index
+    return not first_of_sentence or token.pos in {"PROPN", "NOUN", "ADJ", "X"}
