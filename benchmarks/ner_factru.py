@@ -277,7 +277,7 @@ def render_diff(diff: Diff, texts: dict[str, str], n: int) -> Iterator[str]:
 
 
 def table(scores: dict[str, Score]) -> Iterator[str]:
-    head = "".join(f"{name:^30}" for name in scores)
+    head = "".join(f"{name:^31}" for name in scores)
     yield f"{'':8}{head}"
     cols = "".join(f"{'P':>7}{'R':>7}{'F1':>7}{'pred':>7}   " for _ in scores)
     yield f"{'type':8}{cols}"

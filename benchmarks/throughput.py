@@ -9,10 +9,13 @@ corpus and then reports ready; the parent starts all of one system's children at
 clock runs from the first child's start to the last child's end. Model loading (with the
 warm-up) is reported apart and is not in the rate. With `--workers W` each system runs W
 children over interleaved shares of the articles; the peak RSS shown is then the sum of the
-children's peaks (what the machine must hold) and the largest one.
+children's peaks (what the machine must hold) and the largest one. `--threads N` sets the
+BLAS/OpenMP thread count of every child (numpy's matrix products in Natasha's models); by
+default the children inherit the environment. Several workers each with a thread per CPU
+oversubscribe the machine, so give `--threads` with `--workers`.
 
     python benchmarks/throughput.py [--corpus ../shared/corpus/newsru-rucoco.jsonl]
-                                    [--limit 300] [--workers 1] [--json PATH]
+                                    [--limit 300] [--workers 1] [--threads N] [--json PATH]
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ WARMUP = (
     "с председателем КНР Си Цзиньпином. «Мы договорились», — сказал Путин журналистам."
 )
 READY, RESULT = "READY ", "RESULT "
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +160,13 @@ def _expect(proc: subprocess.Popen[str], prefix: str, system: str) -> dict[str, 
     raise RuntimeError(f"{system} worker exited ({proc.returncode}) before {prefix.strip()}")
 
 
-def measure(system: str, corpus: Path, limit: int, workers: int) -> dict[str, Any]:
+def measure(
+    system: str, corpus: Path, limit: int, workers: int, threads: int | None = None
+) -> dict[str, Any]:
     """Run one system in `workers` fresh processes over the corpus; aggregate their reports."""
+    env = dict(os.environ)
+    if threads:
+        env.update(dict.fromkeys(THREAD_VARS, str(threads)))
     procs = [
         subprocess.Popen(
             [
@@ -178,6 +187,7 @@ def measure(system: str, corpus: Path, limit: int, workers: int) -> dict[str, An
             stdout=subprocess.PIPE,
             text=True,
             cwd=REPO,
+            env=env,
         )
         for i in range(workers)
     ]
@@ -220,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="JSON Lines corpus")
     parser.add_argument("--limit", type=int, default=300, help="first N articles (0: all)")
     parser.add_argument("--workers", type=int, default=1, help="processes per system")
+    parser.add_argument("--threads", type=int, help="BLAS/OpenMP threads per process")
     parser.add_argument("--json", type=Path, help="write the results to this JSON file")
     parser.add_argument("--child", choices=SYSTEMS, help=argparse.SUPPRESS)
     parser.add_argument("--shard", type=int, default=0, help=argparse.SUPPRESS)
@@ -233,12 +244,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers < 1:
         parser.error("--workers must be at least 1")
 
-    results = {s: measure(s, corpus, args.limit, args.workers) for s in SYSTEMS}
+    threads = str(args.threads) if args.threads else os.environ.get("OMP_NUM_THREADS", "default")
+    results = {s: measure(s, corpus, args.limit, args.workers, args.threads) for s in SYSTEMS}
     nat, svo = results["natasha"], results["svodka"]
     ratio = svo["articles_per_s"] / nat["articles_per_s"] if nat["articles_per_s"] else 0.0
     print(
         f"{nat['articles']} articles, {nat['characters']:,} characters from {args.corpus}; "
-        f"{args.workers} worker process(es) per system; {os.cpu_count()} CPUs, "
+        f"{args.workers} worker process(es) per system, BLAS threads {threads}; "
+        f"{os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}\n"
     )
     print(f"{'':10}{'articles/s':>11}{'chars/s':>10}{'run s':>8}{'load s':>8}{'peak RSS MB':>13}")
@@ -258,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
             "benchmark": "throughput",
             "corpus": str(args.corpus),
             "limit": args.limit,
+            "workers": args.workers,
+            "threads": threads,
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "ratio_svodka_natasha": ratio,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,7 +22,7 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     json = "json"
     jsonl = "jsonl"
 
@@ -51,8 +52,7 @@ def extract(
 
     failures = 0
     pipeline = None
-    pending: Article | None = None
-    printed = 0
+    single = format is not Format.jsonl and _one_article(paths)
     for item in read_inputs(paths, published=published, url=url):
         if isinstance(item, InputError):
             _error(str(item))
@@ -64,14 +64,16 @@ def extract(
         if article is None:
             failures += 1
             continue
-        if pending is not None:
-            _print(pending, Format.jsonl)
-            printed += 1
-        pending = article
-    if pending is not None:
-        single = printed == 0 and format is not Format.jsonl
-        _print(pending, Format.json if single else Format.jsonl)
+        _print(article, Format.json if single else Format.jsonl)
     raise typer.Exit(1 if failures else 0)
+
+
+def _one_article(paths: list[str]) -> bool:
+    """One input (not a folder, not JSON Lines) prints pretty JSON; anything more, JSON Lines."""
+    if len(paths) != 1 or paths[0] == "-":
+        return len(paths) == 1
+    path = Path(paths[0])
+    return not path.is_dir() and path.suffix.lower() != ".jsonl"
 
 
 def _with_overrides(doc: RawDocument, published: str | None, url: str | None) -> RawDocument:
@@ -102,6 +104,39 @@ def _run(pipeline, doc: RawDocument) -> Article | None:  # type: ignore[no-untyp
 def _print(article: Article, fmt: Format) -> None:
     sys.stdout.write(article.to_json(indent=2 if fmt is Format.json else None) + "\n")
     sys.stdout.flush()
+
+
+@app.command("eval")
+def eval_(
+    gold_dir: Annotated[
+        str, typer.Argument(metavar="GOLD_DIR", help="Folder of svodka/gold@1 .json files")
+    ],
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Score the pipeline against gold articles: precision, recall and F1 per layer."""
+    import json
+
+    from svodka.errors import UsageError
+    from svodka.evaluate import load_gold_dir, run_gold
+
+    try:
+        # Gold is read before the models load, so a bad folder fails fast.
+        report = run_gold(load_gold_dir(gold_dir), _pipeline())
+    except UsageError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from None
+    except SvodkaError as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from None
+    except Exception as exc:
+        if os.environ.get("SVODKA_DEBUG"):
+            raise
+        _error(f"internal error ({type(exc).__name__}: {exc})")
+        raise typer.Exit(1) from None
+    if json_out:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(report.format_table())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,9 +27,7 @@ def articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("inputs")
     (folder / "seed.txt").write_bytes(SAMPLE.read_bytes())
     (folder / "cp1251.txt").write_bytes(
-        "Глава МИД России Сергей Лавров прибыл в Анкару.\nВизит продлится два дня.".encode(
-            "cp1251"
-        )
+        "Глава МИД России Сергей Лавров прибыл в Анкару.\nВизит продлится два дня.".encode("cp1251")
     )
     (folder / "page.html").write_text(
         "<html><head><title>Лавров прибыл в Анкару</title></head><body><article>"

@@ -7,7 +7,9 @@ import pytest
 from svodka.errors import InputError
 from svodka.ingest.decode import decode
 
-TEXT = "Президент России Владимир Путин провел переговоры с лидером КНДР.\nВстреча длилась 2,5 часа."
+TEXT = (
+    "Президент России Владимир Путин провел переговоры с лидером КНДР.\nВстреча длилась 2,5 часа."
+)
 
 
 @pytest.mark.parametrize(

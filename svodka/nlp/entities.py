@@ -48,8 +48,13 @@ class EntityFinder:
         self.countries = kb.countries()
 
     def __call__(self, analysis: Analysis, dateline: Dateline | None = None) -> list[Entity]:
-        matches = self.gazetteer.find(analysis)
-        candidates = [self._from_match(m) for m in matches]
+        people = [(s.start, s.end) for s in analysis.ner if s.type == "PER"]
+        candidates = [
+            self._from_match(m)
+            for m in self.gazetteer.find(analysis)
+            # `Владимир` in `Владимир Путин` is a first name, not the city.
+            if not any(s <= m.start and m.end <= e for s, e in people)
+        ]
         if dateline is not None and dateline.start is not None and dateline.end is not None:
             candidates = [c for c in candidates if not _overlaps(c, dateline.start, dateline.end)]
             candidates.append(self._dateline_place(analysis, dateline))
@@ -57,6 +62,7 @@ class EntityFinder:
             candidate = self._from_ner(span, analysis, candidates)
             if candidate is not None:
                 candidates.append(candidate)
+        candidates.extend(_propagate_surnames(analysis, candidates))
         candidates.sort(key=lambda c: (c.start, -c.end))
         for c in candidates:
             if c.type == "PER" and c.country is None:
@@ -162,14 +168,34 @@ class EntityFinder:
         return out
 
 
+def _propagate_surnames(analysis: Analysis, candidates: list[Candidate]) -> list[Candidate]:
+    """Surnames NER missed elsewhere in the text (a headline's `Путин`): a name the
+    article uses once for a person means that person wherever it recurs."""
+    surnames = {c.parts[-1] for c in candidates if c.type == "PER" and len(c.parts) >= 2}
+    if not surnames:
+        return []
+    taken = sorted((c.start, c.end) for c in candidates)
+    out = []
+    for tok in analysis.tokens:
+        if not tok.text[:1].isupper() or len(tok.text) < 3 or tok.pos in {"ADJ", "VERB"}:
+            continue
+        if any(s < tok.end and tok.start < e for s, e in taken):
+            continue
+        if any(same_name_part(tok.text, surname) for surname in surnames):
+            out.append(Candidate(tok.start, tok.end, "PER", "name", None, tok.text, (tok.text,)))
+    return out
+
+
 def _join_person(people: list[_Group], c: Candidate) -> None:
     """Add a person mention to the group whose fullest name contains its name parts."""
     best: _Group | None = None
     for group in people:
         full = max(group.members, key=lambda m: len(m.parts)).parts
-        if _parts_compatible(c.parts, full):
-            if best is None or group.members[-1].start > best.members[-1].start:
-                best = group  # the most recently named of several namesakes
+        # Of several namesakes, the most recently named one.
+        if _parts_compatible(c.parts, full) and (
+            best is None or group.members[-1].start > best.members[-1].start
+        ):
+            best = group
     if best is None:
         people.append(_Group([c]))
     else:

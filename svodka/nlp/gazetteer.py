@@ -8,7 +8,7 @@ from svodka.kb import KBEntry, KnowledgeBase
 from svodka.nlp.analysis import Analysis, Token
 from svodka.nlp.morph import lemma, lemma_key
 
-_QUOTES = frozenset('«»"„“”\'')
+_QUOTES = frozenset("«»\"„“”'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +70,10 @@ class Gazetteer:
             first, last = tokens[i], tokens[i + size - 1]
             if first.sent != last.sent or not self._cased(first, key, analysis):
                 continue
+            after = analysis.tokens[first.index + 1] if size > 1 else None
+            if after is not None and after.text in _QUOTES and first.text[:1].islower():
+                # `резиденции «Дяоюйтай»`: a descriptor before a quoted name is not the name.
+                first = analysis.tokens[first.index + 2]
             return Match(first.start, last.end, entry, "name", first.index, last.index), size
         return None
 

@@ -24,7 +24,7 @@ def lemma(word: str) -> str:
 
 
 def lemma_key(phrase: str) -> tuple[str, ...]:
-    """The lemma sequence a name form is matched by: `Корейской Республики` → (корейский, республика)."""
+    """Lemma sequence a name form is matched by: `Южной Кореи` → (южный, корея)."""
     return tuple(lemma(t.text) for t in tokenize(phrase) if t.text not in {"«", "»", '"'})
 
 
@@ -33,6 +33,8 @@ def same_name_part(a: str, b: str) -> bool:
     a, b = a.lower().replace("ё", "е"), b.lower().replace("ё", "е")
     if a == b or lemma(a) == lemma(b):
         return True
-    short, long_ = sorted((a, b), key=len)
-    # Foreign names pymorphy does not know inflect by plain case endings.
-    return len(short) >= 2 and long_.startswith(short) and len(long_) - len(short) <= 3
+    # Foreign names pymorphy does not know inflect by plain case endings (`Ына`, `Ыном`).
+    pairs = zip(a, b, strict=False)
+    common = next((i for i, (x, y) in enumerate(pairs) if x != y), min(len(a), len(b)))
+    short, long_ = sorted((len(a), len(b)))
+    return common >= max(2, short - 2) and long_ - common <= 3

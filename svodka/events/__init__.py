@@ -1,0 +1,1 @@
+"""Events and their time: time expressions (timex) now, PLOVER events later."""
