@@ -12,7 +12,7 @@ from svodka.ingest.document import RawDocument
 from svodka.ingest.html import from_html, looks_like_html
 from svodka.ingest.plain import parse_header
 from svodka.nlp.analysis import Analyzer
-from svodka.nlp.entities import EntityFinder
+from svodka.nlp.entities import EntityFinder, build_entities
 from svodka.records import Article
 
 
@@ -50,7 +50,8 @@ class Pipeline:
             if reference is not None and header.dateline is not None:
                 header = parse_header(text, reference)
         analysis = self.analyzer(text)
-        entities = self.entities(analysis, header.dateline)
+        groups = self.entities(analysis, header.dateline)
+        entities = build_entities(groups, text)
         outlet = meta["outlet"] or (header.dateline.agency if header.dateline else None)
         return Article(
             id=doc.id or content_id(text),

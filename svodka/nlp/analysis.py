@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
+from functools import cached_property
 
 from natasha import (
     Doc,
@@ -36,17 +38,50 @@ class NerSpan:
     normal: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Analysis:
     text: str
     tokens: tuple[Token, ...]
     sentences: tuple[tuple[int, int], ...]  # (first token index, end token index)
     ner: tuple[NerSpan, ...]
+    children: tuple[tuple[int, ...], ...] = ()  # syntactic dependents of each token
+
+    def subtree(self, index: int) -> list[int]:
+        """The token and everything that depends on it, in text order."""
+        seen, stack = {index}, [index]
+        while stack:
+            for child in self.children[stack.pop()]:
+                if child not in seen:  # a parser's cycle must not hang us
+                    seen.add(child)
+                    stack.append(child)
+        return sorted(seen)
+
+    def child(self, index: int, *rels: str) -> int | None:
+        """The first dependent of a token with one of these relations."""
+        return next((c for c in self.children[index] if self.tokens[c].rel in rels), None)
+
+    def sentence_of(self, index: int) -> range:
+        first, end = self.sentences[self.tokens[index].sent]
+        return range(first, end)
+
+    def token_at(self, offset: int) -> int | None:
+        """Index of the token that covers a character offset."""
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i >= 0 and self.tokens[i].start <= offset < self.tokens[i].end:
+            return i
+        return None
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [t.start for t in self.tokens]
 
     def token_range(self, start: int, end: int) -> range:
         """Indices of the tokens lying inside the character span [start, end)."""
-        idx = [t.index for t in self.tokens if t.start >= start and t.end <= end]
-        return range(idx[0], idx[-1] + 1) if idx else range(0)
+        first = bisect.bisect_left(self._starts, start)
+        last = first
+        while last < len(self.tokens) and self.tokens[last].end <= end:
+            last += 1
+        return range(first, last)
 
 
 class Analyzer:
@@ -92,4 +127,10 @@ class Analyzer:
         for span in doc.spans:
             span.normalize(self.vocab)
             spans.append(NerSpan(span.type, span.start, span.stop, span.text, span.normal or ""))
-        return Analysis(text, tuple(tokens), tuple(sentences), tuple(spans))
+        children: list[list[int]] = [[] for _ in tokens]
+        for tok in tokens:
+            if tok.head is not None and tok.head != tok.index:
+                children[tok.head].append(tok.index)
+        return Analysis(
+            text, tuple(tokens), tuple(sentences), tuple(spans), tuple(map(tuple, children))
+        )

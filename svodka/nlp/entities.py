@@ -30,13 +30,42 @@ class Candidate:
     country: str | None = None
 
 
-@dataclass(slots=True)
-class _Group:
+@dataclass(eq=False, slots=True)
+class Group:
+    """One actor while the article is being read: its mentions so far and what is known of it."""
+
     members: list[Candidate] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)  # role phrases seen in apposition
+    offices: set[tuple[str, str | None]] = field(default_factory=set)  # (office, country)
+    role_heads: set[str] = field(default_factory=set)  # lemmas of role nouns seen with it
+    name: str | None = None  # set when the name comes from elsewhere than its mentions
+    type: str | None = None
+    country: str | None = None
+    qid: str | None = None
+    id: str = ""
 
     @property
     def first(self) -> int:
         return min(c.start for c in self.members)
+
+    @property
+    def entry(self) -> KBEntry | None:
+        return next((c.entry for c in self.members if c.entry is not None), None)
+
+    @property
+    def kind_type(self) -> str:
+        entry = self.entry
+        return self.type or (entry.type if entry is not None else self.members[0].type)
+
+    @property
+    def nationality(self) -> str | None:
+        entry = self.entry
+        if entry is not None:
+            return entry.country
+        if self.country:
+            return self.country
+        found = Counter(c.country for c in self.members if c.country).most_common(1)
+        return found[0][0] if found else None
 
 
 class EntityFinder:
@@ -47,7 +76,7 @@ class EntityFinder:
         self.gazetteer = Gazetteer(kb)
         self.countries = kb.countries()
 
-    def __call__(self, analysis: Analysis, dateline: Dateline | None = None) -> list[Entity]:
+    def __call__(self, analysis: Analysis, dateline: Dateline | None = None) -> list[Group]:
         people = [(s.start, s.end) for s in analysis.ner if s.type == "PER"]
         candidates = [
             self._from_match(m)
@@ -67,7 +96,7 @@ class EntityFinder:
         for c in candidates:
             if c.type == "PER" and c.country is None:
                 c.country = self._apposition_country(c, analysis, candidates)
-        return self._entities(self._group(candidates), analysis.text)
+        return self._group(candidates)
 
     # --- candidates ---------------------------------------------------------
 
@@ -134,38 +163,54 @@ class EntityFinder:
 
     # --- grouping -----------------------------------------------------------
 
-    def _group(self, candidates: list[Candidate]) -> list[_Group]:
-        by_key: dict[str, _Group] = {}
-        people: list[_Group] = []
+    def _group(self, candidates: list[Candidate]) -> list[Group]:
+        by_key: dict[str, Group] = {}
+        people: list[Group] = []
         for c in candidates:
             if c.entry is not None:
-                by_key.setdefault(c.entry.key, _Group()).members.append(c)
+                by_key.setdefault(c.entry.key, Group()).members.append(c)
             elif c.type == "PER":
                 _join_person(people, c)
             else:
                 key = f"{c.type}:{c.normal.lower().replace('ё', 'е')}"
-                by_key.setdefault(key, _Group()).members.append(c)
+                by_key.setdefault(key, Group()).members.append(c)
         groups = list(by_key.values()) + people
         groups.sort(key=lambda g: g.first)
         return groups
 
-    def _entities(self, groups: list[_Group], text: str) -> list[Entity]:
-        out = []
-        for n, group in enumerate(groups, 1):
-            members = sorted(group.members, key=lambda c: c.start)
-            head = members[0]
-            entry = next((c.entry for c in members if c.entry is not None), None)
-            if entry is not None:
-                name, type_, country, qid = entry.name, entry.type, entry.country, entry.qid
-            else:
-                name, type_, qid = _best_name(members), head.type, None
-                country = Counter(c.country for c in members if c.country).most_common(1)
-                country = country[0][0] if country else None
-            mentions = tuple(
-                Mention(c.start, c.end, text[c.start : c.end], c.kind) for c in members
+
+def build_entities(groups: list[Group], text: str) -> list[Entity]:
+    """The record's entities, numbered in order of first mention; sets each group's id."""
+    live = sorted((g for g in groups if g.members), key=lambda g: g.first)
+    out = []
+    for n, group in enumerate(live, 1):
+        group.id = f"e{n}"
+        members = sorted(group.members, key=lambda c: (c.start, c.end))
+        entry = group.entry
+        if group.name is not None:
+            name = group.name
+        elif entry is not None:
+            name = entry.name
+        else:
+            name = _best_name([c for c in members if c.kind == "name"] or members)
+        qid = group.qid or (entry.qid if entry is not None else None)
+        mentions, seen = [], set()
+        for c in members:
+            if (c.start, c.end) not in seen:
+                seen.add((c.start, c.end))
+                mentions.append(Mention(c.start, c.end, text[c.start : c.end], c.kind))
+        out.append(
+            Entity(
+                group.id,
+                group.kind_type,
+                name,
+                qid,
+                group.nationality,
+                tuple(dict.fromkeys(group.roles)),
+                tuple(mentions),
             )
-            out.append(Entity(f"e{n}", type_, name, qid, country, (), mentions))
-        return out
+        )
+    return out
 
 
 def _propagate_surnames(analysis: Analysis, candidates: list[Candidate]) -> list[Candidate]:
@@ -186,9 +231,9 @@ def _propagate_surnames(analysis: Analysis, candidates: list[Candidate]) -> list
     return out
 
 
-def _join_person(people: list[_Group], c: Candidate) -> None:
+def _join_person(people: list[Group], c: Candidate) -> None:
     """Add a person mention to the group whose fullest name contains its name parts."""
-    best: _Group | None = None
+    best: Group | None = None
     for group in people:
         full = max(group.members, key=lambda m: len(m.parts)).parts
         # Of several namesakes, the most recently named one.
@@ -197,7 +242,7 @@ def _join_person(people: list[_Group], c: Candidate) -> None:
         ):
             best = group
     if best is None:
-        people.append(_Group([c]))
+        people.append(Group([c]))
     else:
         best.members.append(c)
 
