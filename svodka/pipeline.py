@@ -12,8 +12,11 @@ from svodka.ingest.document import RawDocument
 from svodka.ingest.html import from_html, looks_like_html
 from svodka.ingest.plain import parse_header
 from svodka.nlp.analysis import Analyzer
+from svodka.nlp.coref import Coreference
 from svodka.nlp.entities import EntityFinder, build_entities
-from svodka.records import Article
+from svodka.quotes.finder import QuoteFinder
+from svodka.quotes.marks import quoted_spans
+from svodka.records import Article, Quote
 
 
 def content_id(text: str) -> str:
@@ -26,7 +29,10 @@ class Pipeline:
 
     def __init__(self) -> None:
         self.analyzer = Analyzer()
-        self.entities = EntityFinder(kb.load())
+        knowledge = kb.load()
+        self.entities = EntityFinder(knowledge)
+        self.coref = Coreference(knowledge)
+        self.quotes = QuoteFinder()
 
     def __call__(self, doc: RawDocument | str, **metadata: Any) -> Article:
         if isinstance(doc, str):
@@ -51,7 +57,21 @@ class Pipeline:
                 header = parse_header(text, reference)
         analysis = self.analyzer(text)
         groups = self.entities(analysis, header.dateline)
+        date = reference.isoformat() if reference else None
+        self.coref(analysis, groups, date, quoted_spans(text))
+        drafts = self.quotes(analysis, groups)
         entities = build_entities(groups, text)
+        quotes = [
+            Quote(
+                speaker=q.speaker.id if q.speaker is not None and q.speaker.id else None,
+                kind=q.kind,
+                text=text[q.start : q.end],
+                start=q.start,
+                end=q.end,
+                cue=q.cue,
+            )
+            for q in drafts
+        ]
         outlet = meta["outlet"] or (header.dateline.agency if header.dateline else None)
         return Article(
             id=doc.id or content_id(text),
@@ -66,6 +86,7 @@ class Pipeline:
             media=tuple(header.media),
             lead=header.lead,
             entities=tuple(entities),
+            quotes=tuple(quotes),
         )
 
 

@@ -101,3 +101,54 @@ def load() -> KnowledgeBase:
         w.strip().lower() for w in words.splitlines() if w.strip() and not w.startswith("#")
     )
     return KnowledgeBase(entries=tuple(entries), facility_words=facility)
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    lemmas: tuple[str, ...]  # the role phrase as a lemma sequence: (министр, иностранный, дело)
+    office: str | None  # office class: head_of_state, foreign_minister, …
+    gender: str | None
+    kind: str  # office, occupation, relation, generic
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeTerm:
+    name: str
+    aliases: tuple[str, ...]
+    qid: str | None
+    gender: str | None
+    country: str
+    office: str
+    start: str
+    end: str | None
+
+    def holds_on(self, date: str) -> bool:
+        return self.start <= date and (self.end is None or date <= self.end)
+
+
+@cache
+def load_roles() -> dict[tuple[str, ...], Role]:
+    """Role nouns and phrases by lemma sequence (`roles.tsv`)."""
+    out = {}
+    for row in _rows("roles.tsv"):
+        lemmas = tuple(row["lemma"].split())
+        out[lemmas] = Role(lemmas, row["office"] or None, row["gender"] or None, row["kind"])
+    return out
+
+
+@cache
+def load_office_terms() -> tuple[OfficeTerm, ...]:
+    """Who held which office when (`office_holders.tsv`)."""
+    return tuple(
+        OfficeTerm(
+            name=row["name"],
+            aliases=_split(row["aliases"]),
+            qid=row["qid"] or None,
+            gender=row["gender"] or None,
+            country=row["country"],
+            office=row["office"],
+            start=row["start"],
+            end=row["end"] or None,
+        )
+        for row in _rows("office_holders.tsv")
+    )

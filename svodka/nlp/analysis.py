@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -14,6 +15,7 @@ from natasha import (
     NewsSyntaxParser,
     Segmenter,
 )
+from natasha.doc import DocSent, DocToken
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,7 @@ class Analyzer:
 
     def __call__(self, text: str) -> Analysis:
         doc = Doc(text)
-        doc.segment(self.segmenter)
+        _segment(doc, self.segmenter)
         doc.tag_morph(self.morph)
         doc.parse_syntax(self.syntax)
         doc.tag_ner(self.ner)
@@ -134,3 +136,16 @@ class Analyzer:
         return Analysis(
             text, tuple(tokens), tuple(sentences), tuple(spans), tuple(map(tuple, children))
         )
+
+
+def _segment(doc: Doc, segmenter: Segmenter) -> None:
+    """Natasha's segmentation, but a line break always ends a sentence: headlines, captions
+    and list items carry no final stop."""
+    doc.tokens = [DocToken(t.start, t.stop, t.text) for t in segmenter.tokenize(doc.text)]
+    sents = []
+    for line in re.finditer(r"[^\n]+", doc.text):
+        for sent in segmenter.sentenize(line.group()):
+            start = line.start() + sent.start
+            sents.append(DocSent(start, start + len(sent.text), sent.text))
+    doc.sents = sents
+    doc.envelop_sent_tokens()

@@ -28,6 +28,7 @@ class Candidate:
     normal: str = ""
     parts: tuple[str, ...] = ()  # name parts of a person, as written
     country: str | None = None
+    fixed: bool = False  # its place in the text settles what it is (a dateline's city)
 
 
 @dataclass(eq=False, slots=True)
@@ -111,7 +112,7 @@ class EntityFinder:
         kind_type = "LOC" if entry is None or entry.type == "GPE" else entry.type
         if entry is not None and entry.type == "GPE":
             entry = None
-        return Candidate(dateline.start, dateline.end, kind_type, "name", entry, place)
+        return Candidate(dateline.start, dateline.end, kind_type, "name", entry, place, fixed=True)
 
     def _from_ner(
         self, span: NerSpan, analysis: Analysis, known: list[Candidate]

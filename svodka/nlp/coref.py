@@ -1,0 +1,399 @@
+"""Who is who: role phrases (`Президент РФ`, `северокорейский коллега`), pronouns and
+metonyms (`Москва` for Russia's government) joined to the entities the names made.
+
+Roles link by apposition first (`лидер КНДР Ким Чен Ын`), then by office and country
+against what the article said before, then through the bundled table of office holders as of
+the article's date. Pronouns take the nearest agreeing person, a subject preferred.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from svodka.kb import KBEntry, KnowledgeBase, OfficeTerm, Role, load_office_terms, load_roles
+from svodka.nlp.analysis import Analysis, Token
+from svodka.nlp.entities import Candidate, Group, _parts_compatible
+from svodka.nlp.morph import lemma
+
+# Offices that a generic head noun (`глава`, `лидер`) means when it governs a country.
+_HEAD_OF_STATE = frozenset({"head", "head_of_state"})
+_MODIFIER_RELS = frozenset({"amod", "det", "nummod"})
+_NP_POS = frozenset({"NOUN", "PROPN", "ADJ", "DET", "NUM", "X"})
+_PRONOUNS = {"он": "m", "она": "f"}  # lemma → gender of the antecedent
+_SUBJECT_RELS = frozenset({"nsubj", "nsubj:pass"})
+_ARGUMENT_RELS = frozenset({"nsubj", "nsubj:pass", "obj", "iobj"})
+_PRONOUN_WINDOW = 3  # sentences back that a pronoun may reach
+
+
+@dataclass(slots=True)
+class RolePhrase:
+    start: int
+    end: int
+    first: int  # token indices [first, last]
+    last: int
+    head: int
+    role: Role
+    country: str | None
+    label: str  # nominative-ish form for the entity's `roles`
+
+
+class Coreference:
+    """Adds role, pronoun and metonym mentions to entity groups; tables loaded once."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.roles = load_roles()
+        self.longest_role = max(len(k) for k in self.roles)
+        self.terms = load_office_terms()
+        self.countries = kb.countries()
+
+    def __call__(
+        self,
+        analysis: Analysis,
+        groups: list[Group],
+        date: str | None,
+        quoted: list[tuple[int, int]] = (),  # type: ignore[assignment]
+    ) -> None:
+        self._office_holders(groups)
+        self._metonyms(analysis, groups)
+        owner = _token_owner(analysis, groups)
+        for phrase in self._role_phrases(analysis, owner):
+            self._link_role(analysis, groups, owner, phrase, date)
+        self._pronouns(analysis, groups, quoted)
+
+    # --- known people -------------------------------------------------------
+
+    def _office_holders(self, groups: list[Group]) -> None:
+        """Country and QID of people the office table knows by name."""
+        for group in groups:
+            if group.kind_type != "PER" or group.entry is not None:
+                continue
+            parts = max((c.parts for c in group.members), key=len, default=())
+            if len(parts) < 2:
+                continue
+            for term in self.terms:
+                if any(
+                    _parts_compatible(parts, tuple(n.split())) for n in (term.name, *term.aliases)
+                ):
+                    group.qid = group.qid or term.qid
+                    group.country = group.country or term.country
+                    break
+
+    # --- metonyms -----------------------------------------------------------
+
+    def _metonyms(self, analysis: Analysis, groups: list[Group]) -> None:
+        """A capital or seat of power acting or acted on stands for its country."""
+        by_country = {g.entry.key: g for g in groups if g.entry is not None}
+        for group in list(groups):
+            entry = group.entry
+            if entry is None or not entry.metonym_of or entry.metonym_of not in self.countries:
+                continue
+            for member in list(group.members):
+                if member.kind != "name" or member.fixed or not _acts(analysis, member):
+                    continue
+                country = self.countries[entry.metonym_of]
+                target = by_country.get(country.key)
+                if target is None:
+                    target = Group()
+                    groups.append(target)
+                    by_country[country.key] = target
+                group.members.remove(member)
+                target.members.append(_candidate(member.start, member.end, country, "metonym"))
+
+    # --- roles --------------------------------------------------------------
+
+    def _role_phrases(self, analysis: Analysis, owner: dict[int, Group]) -> list[RolePhrase]:
+        tokens = analysis.tokens
+        lemmas = [lemma(t.text) for t in tokens]
+        out: list[RolePhrase] = []
+        i = 0
+        while i < len(tokens):
+            found = self._role_at(analysis, lemmas, owner, i)
+            if found is None:
+                i += 1
+                continue
+            out.append(found)
+            i = found.last + 1
+        return out
+
+    def _role_at(
+        self, analysis: Analysis, lemmas: list[str], owner: dict[int, Group], i: int
+    ) -> RolePhrase | None:
+        tokens = analysis.tokens
+        if tokens[i].pos not in {"NOUN", "PROPN"} or _is_name_token(owner, i):
+            return None
+        if tokens[i].feats.get("Number") == "Plur":
+            return None  # `лидеры России и КНДР` are several people
+        for size in range(min(self.longest_role, len(tokens) - i), 0, -1):
+            key = tuple(lemmas[i : i + size])
+            role = self.roles.get(key) or (
+                self.roles.get((key[0].removeprefix("экс-"), *key[1:])) if size else None
+            )
+            if role is None or tokens[i + size - 1].sent != tokens[i].sent:
+                continue
+            first, last = _extend_left(analysis, i), i + size - 1
+            if role.kind == "office":
+                last = _extend_right(analysis, owner, i, last)
+            country = self._phrase_country(analysis, owner, first, last)
+            label = " ".join(
+                [lemmas[k] for k in range(first, i + 1)]
+                + [tokens[k].text for k in range(i + 1, last + 1)]
+            )
+            return RolePhrase(
+                tokens[first].start, tokens[last].end, first, last, i, role, country, label
+            )
+        return None
+
+    def _phrase_country(
+        self, analysis: Analysis, owner: dict[int, Group], first: int, last: int
+    ) -> str | None:
+        for k in range(first, last + 1):
+            group = owner.get(k)
+            if group is not None and group.kind_type == "GPE":
+                return group.nationality
+        for k in range(first, last + 1):
+            group = owner.get(k)
+            if group is not None and group.kind_type == "ORG" and group.nationality:
+                return group.nationality
+        return None
+
+    def _link_role(
+        self,
+        analysis: Analysis,
+        groups: list[Group],
+        owner: dict[int, Group],
+        phrase: RolePhrase,
+        date: str | None,
+    ) -> None:
+        person = _apposition(analysis, owner, phrase)
+        if person is None:
+            person = self._resolve_role(analysis, groups, phrase, date)
+        if person is None:
+            return
+        person.members.append(Candidate(phrase.start, phrase.end, "PER", "role"))
+        if phrase.role.office:
+            person.offices.add((phrase.role.office, phrase.country))
+        person.role_heads.add(phrase.role.lemmas[0])
+        if phrase.role.kind == "office":
+            person.roles.append(phrase.label)
+        if person.country is None and phrase.country and phrase.role.kind == "office":
+            person.country = phrase.country
+        for k in range(phrase.first, phrase.last + 1):
+            owner.setdefault(k, person)
+
+    def _resolve_role(
+        self, analysis: Analysis, groups: list[Group], phrase: RolePhrase, date: str | None
+    ) -> Group | None:
+        role, country = phrase.role, phrase.country
+        before = [g for g in _people(groups) if g.first < phrase.start]
+        before.sort(key=lambda g: _last_before(g, phrase.start), reverse=True)
+        if role.kind == "relation":
+            if country is None:
+                return None
+            return next((g for g in before if g.nationality == country), None)
+        if role.office and country:
+            wanted = _HEAD_OF_STATE if role.office in _HEAD_OF_STATE else {role.office}
+            for g in before:
+                if any(o in wanted and c == country for o, c in g.offices):
+                    return g
+            term = self._holder(role.office, country, date)
+            if term is not None:
+                return self._holder_group(groups, term)
+            return None
+        return next((g for g in before if role.lemmas[0] in g.role_heads), None)
+
+    def _holder(self, office: str, country: str, date: str | None) -> OfficeTerm | None:
+        if date is None:
+            return None
+        wanted = "head_of_state" if office == "head" else office
+        return next(
+            (
+                t
+                for t in self.terms
+                if t.office == wanted and t.country == country and t.holds_on(date)
+            ),
+            None,
+        )
+
+    def _holder_group(self, groups: list[Group], term: OfficeTerm) -> Group:
+        names = [tuple(n.split()) for n in (term.name, *term.aliases)]
+        for g in _people(groups):
+            parts = max((c.parts for c in g.members), key=len, default=())
+            if parts and any(_parts_compatible(parts, n) for n in names):
+                g.qid = g.qid or term.qid
+                return g
+        group = Group(name=term.name, type="PER", country=term.country, qid=term.qid)
+        groups.append(group)
+        return group
+
+    # --- pronouns -----------------------------------------------------------
+
+    def _pronouns(
+        self, analysis: Analysis, groups: list[Group], quoted: list[tuple[int, int]]
+    ) -> None:
+        people = _people(groups)
+        if not people:
+            return
+        genders = {id(g): _gender(analysis, g) for g in people}
+        for tok in analysis.tokens:
+            if tok.pos not in {"PRON", "DET"} or any(s <= tok.start < e for s, e in quoted):
+                continue
+            gender = _PRONOUNS.get(lemma(tok.text))
+            if gender is None or not _third_person(tok):
+                continue
+            group = _antecedent(analysis, people, genders, tok, gender)
+            if group is not None:
+                group.members.append(Candidate(tok.start, tok.end, "PER", "pronoun"))
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def _candidate(start: int, end: int, entry: KBEntry, kind: str) -> Candidate:
+    return Candidate(start, end, entry.type, kind, entry, entry.name)
+
+
+def _people(groups: list[Group]) -> list[Group]:
+    return [g for g in groups if g.members and g.kind_type == "PER"]
+
+
+def _last_before(group: Group, offset: int) -> int:
+    return max((c.start for c in group.members if c.start < offset), default=-1)
+
+
+def _token_owner(analysis: Analysis, groups: list[Group]) -> dict[int, Group]:
+    owner: dict[int, Group] = {}
+    for group in groups:
+        for c in group.members:
+            for k in analysis.token_range(c.start, c.end):
+                owner.setdefault(k, group)
+    return owner
+
+
+def _is_name_token(owner: dict[int, Group], i: int) -> bool:
+    group = owner.get(i)
+    return group is not None and group.kind_type in {"PER", "ORG", "FAC", "LOC", "EVT"}
+
+
+def _extend_left(analysis: Analysis, head: int) -> int:
+    """Adjectives before a role noun belong to its phrase (`северокорейским коллегой`)."""
+    first = head
+    while first > 0:
+        prev = analysis.tokens[first - 1]
+        if prev.sent != analysis.tokens[head].sent or prev.rel not in _MODIFIER_RELS:
+            break
+        if prev.head is None or not (first - 1 < prev.head <= head + 3):
+            break
+        first -= 1
+    return first
+
+
+def _extend_right(analysis: Analysis, owner: dict[int, Group], head: int, last: int) -> int:
+    """Genitive dependents after a role noun (`председатель государственных дел КНДР`),
+    stopping at the person's own name and at prepositions."""
+    sub = set(analysis.subtree(head))
+    k = last + 1
+    while k < len(analysis.tokens):
+        tok = analysis.tokens[k]
+        group = owner.get(k)
+        if (
+            k not in sub
+            or tok.pos not in _NP_POS
+            or (group is not None and group.kind_type == "PER")
+        ):
+            break
+        if analysis.child(k, "case") is not None:
+            break
+        last = k
+        k += 1
+    return last
+
+
+def _apposition(analysis: Analysis, owner: dict[int, Group], phrase: RolePhrase) -> Group | None:
+    """`Президент РФ Владимир Путин` or `Гази Хамад, пресс-секретарь …`."""
+    tokens = analysis.tokens
+    after = phrase.last + 1
+    if after < len(tokens) and tokens[after].sent == tokens[phrase.last].sent:
+        group = owner.get(after)
+        if group is not None and group.kind_type == "PER":
+            return group
+    before = phrase.first - 1
+    if before >= 1 and tokens[before].text == ",":
+        group = owner.get(before - 1)
+        if group is not None and group.kind_type == "PER":
+            return group
+    return None
+
+
+def _acts(analysis: Analysis, member: Candidate) -> bool:
+    """Whether a place name is an actor here: subject or object, not `в Москве`."""
+    span = analysis.token_range(member.start, member.end)
+    if not span:
+        return False
+    root = next(
+        (k for k in span if analysis.tokens[k].head is None or analysis.tokens[k].head not in span),
+        span[0],
+    )
+    tok = analysis.tokens[root]
+    if analysis.child(root, "case") is not None:
+        return False
+    prev = analysis.tokens[span[0] - 1] if span[0] > 0 else None
+    if prev is not None and prev.pos == "ADP":
+        return False
+    return tok.rel in _ARGUMENT_RELS or (tok.rel == "obl" and tok.feats.get("Case") == "Dat")
+
+
+def _gender(analysis: Analysis, group: Group) -> str | None:
+    votes = {"Masc": 0, "Fem": 0}
+    for c in group.members:
+        if c.kind != "name":
+            continue
+        for k in analysis.token_range(c.start, c.end):
+            g = analysis.tokens[k].feats.get("Gender")
+            if g in votes:
+                votes[g] += 1
+    if votes["Masc"] == votes["Fem"]:
+        return None
+    return "m" if votes["Masc"] > votes["Fem"] else "f"
+
+
+def _third_person(tok: Token) -> bool:
+    return tok.feats.get("Person", "3") == "3" and tok.feats.get("Number", "Sing") == "Sing"
+
+
+def _antecedent(
+    analysis: Analysis,
+    people: list[Group],
+    genders: dict[int, str | None],
+    pronoun: Token,
+    gender: str,
+) -> Group | None:
+    """The nearest person before the pronoun who agrees in gender; a subject wins ties of
+    sentence, and the subject of the pronoun's own verb is not its antecedent."""
+    own_subject = _clause_subject(analysis, pronoun)
+    best: tuple[int, int, int] | None = None
+    chosen: Group | None = None
+    for group in people:
+        if genders[id(group)] not in (None, gender):
+            continue
+        for c in group.members:
+            if c.start >= pronoun.start or (c.kind == "pronoun" and c.start == pronoun.start):
+                continue
+            span = analysis.token_range(c.start, c.end)
+            if not span:
+                continue
+            tok = analysis.tokens[span[-1]]
+            distance = pronoun.sent - tok.sent
+            if distance > _PRONOUN_WINDOW or (own_subject is not None and own_subject in span):
+                continue
+            subject = any(analysis.tokens[k].rel in _SUBJECT_RELS for k in span)
+            score = (-distance, int(subject), c.start)
+            if best is None or score > best:
+                best, chosen = score, group
+    return chosen
+
+
+def _clause_subject(analysis: Analysis, tok: Token) -> int | None:
+    if tok.rel in _SUBJECT_RELS or tok.head is None:
+        return None
+    return analysis.child(tok.head, "nsubj", "nsubj:pass")

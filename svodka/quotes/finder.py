@@ -1,0 +1,580 @@
+"""Who said what: direct quotes, reported speech and list statements, each with its speaker.
+
+The cue lexicon (`data/cues.tsv`) says which frames a speech verb takes; the dependency parse
+finds its subject (the speaker) and its content. Speakers are entity groups, so a pronoun or
+role subject already resolved by coreference is the person it stands for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from svodka.nlp.analysis import Analysis
+from svodka.nlp.entities import Candidate, Group
+from svodka.nlp.morph import lemma
+from svodka.quotes.marks import quoted_spans
+
+_SUBJECT_RELS = ("nsubj", "nsubj:pass")
+_ACTOR_TYPES = frozenset({"PER", "ORG", "GPE"})
+_DASH = "—–-"
+_BULLET = re.compile(r"^\s*(?:[—–•*·-]|\d{1,2}[.)])\s+")
+_MIN_WORDS = 2  # reported content shorter than this is not a statement
+_MIN_CUELESS_WORDS = 4  # a quote with no cue needs this many words to continue a speaker
+_FIRST_PERSON = frozenset({"я", "меня", "мне", "мной", "мною"})
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    lemmas: tuple[str, ...]
+    frames: frozenset[str]
+
+
+@dataclass(slots=True)
+class QuoteDraft:
+    speaker: Group | None
+    kind: str
+    start: int
+    end: int
+    cue: str | None
+    sent: int = -1
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("svodka.quotes").joinpath("data", name).read_text("utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    header = lines[0].split("\t")
+    return [dict(zip(header, ln.split("\t"), strict=False)) for ln in lines[1:]]
+
+
+@cache
+def load_cues() -> dict[tuple[str, ...], Cue]:
+    out = {}
+    for row in _rows("cues.tsv"):
+        key = tuple(row["lemma"].split())
+        out[key] = Cue(key, frozenset(f.strip() for f in row["frames"].split(",")))
+    return out
+
+
+@cache
+def load_parentheticals() -> dict[str, str]:
+    return {row["lemma"]: row["cue"] for row in _rows("parentheticals.tsv")}
+
+
+@cache
+def load_list_headers() -> frozenset[str]:
+    return frozenset(row["lemma"] for row in _rows("list_headers.tsv"))
+
+
+class QuoteFinder:
+    """Finds every statement of an article; lexicons loaded once."""
+
+    def __init__(self) -> None:
+        self.cues = load_cues()
+        self.longest_cue = max(len(k) for k in self.cues)
+        self.parentheticals = load_parentheticals()
+        self.headers = load_list_headers()
+
+    def __call__(self, analysis: Analysis, groups: list[Group]) -> list[QuoteDraft]:
+        owner = _owner(analysis, groups)
+        lemmas = [lemma(t.text) for t in analysis.tokens]
+        cues = self._cue_tokens(lemmas)
+        marks = quoted_spans(analysis.text)
+        used: set[int] = set()  # cue tokens already spent on a statement
+        out = self._lists(analysis, owner, lemmas, cues, used)
+        listed = [(q.start, q.end) for q in out]
+        out += self._direct(analysis, owner, cues, marks, used, listed)
+        direct = [(q.start, q.end) for q in out if q.kind == "direct"]
+        out += self._indirect(analysis, owner, lemmas, cues, used, direct + listed, marks)
+        out.sort(key=lambda q: q.start)
+        _first_person(analysis, out)
+        return out
+
+    # --- cues ---------------------------------------------------------------
+
+    def _cue_tokens(self, lemmas: list[str]) -> dict[int, Cue]:
+        """Token index → cue for every speech verb (a phrase is keyed by its first word)."""
+        out: dict[int, Cue] = {}
+        for i in range(len(lemmas)):
+            for size in range(min(self.longest_cue, len(lemmas) - i), 0, -1):
+                cue = self.cues.get(tuple(lemmas[i : i + size]))
+                if cue is not None:
+                    out[i] = cue
+                    break
+        return out
+
+    def _speaker(self, analysis: Analysis, owner: dict[int, Group], verb: int) -> Group | None:
+        """The group a cue verb's subject stands for; a conjoined verb shares its head's."""
+        for _ in range(3):
+            subject = analysis.child(verb, *_SUBJECT_RELS)
+            if subject is not None:
+                return _group_in(analysis, owner, analysis.subtree(subject))
+            tok = analysis.tokens[verb]
+            if tok.rel in {"conj", "xcomp"} and tok.head is not None:
+                verb = tok.head
+                continue
+            break
+        # `в МВД заявили`, `в заявлении группировки говорится`: the place the words come from.
+        for child in analysis.children[verb]:
+            if analysis.tokens[child].rel in {"obl", "nmod"}:
+                group = _group_in(analysis, owner, analysis.subtree(child))
+                if group is not None and group.kind_type in {"ORG", "GPE"}:
+                    return group
+        return None
+
+    # --- list statements ----------------------------------------------------
+
+    def _lists(
+        self,
+        analysis: Analysis,
+        owner: dict[int, Group],
+        lemmas: list[str],
+        cues: dict[int, Cue],
+        used: set[int],
+    ) -> list[QuoteDraft]:
+        text = analysis.text
+        lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+        out: list[QuoteDraft] = []
+        n = 0
+        while n < len(lines):
+            speaker = self._header_speaker(analysis, owner, lemmas, *lines[n])
+            n += 1
+            if speaker is None:
+                continue
+            first = True
+            while n < len(lines):
+                start, end = lines[n]
+                line = text[start:end]
+                if not (first or _BULLET.match(line) or (out and text[out[-1].end] == ";")):
+                    break
+                if self._header_speaker(analysis, owner, lemmas, start, end) is not None:
+                    break
+                item = self._item(analysis, lemmas, cues, used, start, end, speaker)
+                if item is None:
+                    break
+                out.append(item)
+                first = False
+                n += 1
+        return out
+
+    def _header_speaker(
+        self, analysis: Analysis, owner: dict[int, Group], lemmas: list[str], start: int, end: int
+    ) -> Group | None:
+        line = analysis.text[start:end].rstrip()
+        if line.endswith((".", ";", "?", "!", "»", '"')):
+            return None
+        span = analysis.token_range(start, end)
+        words = [k for k in span if analysis.tokens[k].text[:1].isalnum()]
+        if not words or len(words) > 8 or lemmas[words[0]] not in self.headers:
+            return None
+        group = _group_in(analysis, owner, list(span))
+        return group if group is not None and group.kind_type in _ACTOR_TYPES else None
+
+    def _item(
+        self,
+        analysis: Analysis,
+        lemmas: list[str],
+        cues: dict[int, Cue],
+        used: set[int],
+        start: int,
+        end: int,
+        speaker: Group,
+    ) -> QuoteDraft | None:
+        text = analysis.text
+        bullet = _BULLET.match(text[start:end])
+        if bullet:
+            start += bullet.end()
+        while end > start and text[end - 1] in " ;.":
+            end -= 1
+        if end - start < 3:
+            return None
+        cue_name = None
+        span = analysis.token_range(start, end)
+        for k in span:
+            if k in cues and "что" in cues[k].frames:
+                that = _that_after(analysis, lemmas, k)
+                if that is not None and analysis.tokens[that].end < end:
+                    start = analysis.tokens[that + 1].start
+                    cue_name = " ".join(cues[k].lemmas)
+                    used.add(k)
+                    break
+        for k in span:
+            used.add(k) if k in cues else None
+        sent = analysis.tokens[span[0]].sent if span else -1
+        return QuoteDraft(speaker, "list", start, end, cue_name, sent)
+
+    # --- direct quotes ------------------------------------------------------
+
+    def _direct(
+        self,
+        analysis: Analysis,
+        owner: dict[int, Group],
+        cues: dict[int, Cue],
+        marks: list[tuple[int, int]],
+        used: set[int],
+        taken: list[tuple[int, int]],
+    ) -> list[QuoteDraft]:
+        text = analysis.text
+        out: list[QuoteDraft] = []
+        for start, end in marks:
+            if any(s <= start < e for s, e in taken):
+                continue
+            inner = analysis.token_range(start, end)
+            words = sum(1 for k in inner if analysis.tokens[k].text[:1].isalnum())
+            if words < _MIN_WORDS:
+                continue
+            found = self._attribution_after(analysis, owner, cues, end + 1)
+            if found is None:
+                found = self._attribution_before(analysis, owner, cues, start - 1)
+            if found is not None:
+                speaker, cue, verb = found
+                if verb is not None:
+                    used.add(verb)
+                out.extend(
+                    self._split_interrupted(analysis, owner, cues, used, start, end, speaker, cue)
+                )
+                continue
+            if words >= _MIN_CUELESS_WORDS and _opens_sentence(text, start - 1):
+                last = next((q for q in reversed(out) if q.start < start), None)
+                if last is not None and _near(analysis, last.end, start):
+                    out.append(
+                        QuoteDraft(last.speaker, "direct", start, end, None, _sent(analysis, start))
+                    )
+        return out
+
+    def _attribution_after(
+        self, analysis: Analysis, owner: dict[int, Group], cues: dict[int, Cue], pos: int
+    ) -> tuple[Group | None, str, int | None] | None:
+        """`«…», — сказал он.`: a dash after the closing mark, then a cue in that clause."""
+        text = analysis.text
+        m = re.match(r"[,.!?…]*\s*[—–-]{1,2}\s*", text[pos : pos + 8])
+        if m is None:
+            return None
+        first = analysis.token_at(pos + m.end())
+        if first is None:
+            return None
+        sent = analysis.tokens[first].sent
+        k = first
+        while k < len(analysis.tokens) and analysis.tokens[k].sent == sent and k < first + 6:
+            if k in cues and "direct" in cues[k].frames:
+                return self._speaker(analysis, owner, k), " ".join(cues[k].lemmas), k
+            if analysis.tokens[k].text in ".!?;":
+                break
+            k += 1
+        return None
+
+    def _attribution_before(
+        self, analysis: Analysis, owner: dict[int, Group], cues: dict[int, Cue], pos: int
+    ) -> tuple[Group | None, str, int | None] | None:
+        """`X заявил: «…»` or a headline's `Песков: «…»`."""
+        text = analysis.text
+        head = text[max(0, pos - 200) : pos].rstrip()
+        if not head.endswith(":"):
+            return None
+        colon = analysis.token_at(max(0, pos - (len(text[:pos]) - len(text[:pos].rstrip())) - 1))
+        if colon is None:
+            return None
+        span = [k for k in analysis.sentence_of(colon) if k < colon]
+        for k in reversed(span):
+            if k in cues and "direct" in cues[k].frames:
+                return self._speaker(analysis, owner, k), " ".join(cues[k].lemmas), k
+        group = _group_in(analysis, owner, span[-3:]) if span else None
+        if group is not None and group.kind_type in _ACTOR_TYPES:
+            return group, "", None
+        return None
+
+    def _split_interrupted(
+        self,
+        analysis: Analysis,
+        owner: dict[int, Group],
+        cues: dict[int, Cue],
+        used: set[int],
+        start: int,
+        end: int,
+        speaker: Group | None,
+        cue: str,
+    ) -> list[QuoteDraft]:
+        """`«Первое, — сказал он. — Второе»`: two quotes around the attribution."""
+        text = analysis.text
+        sent = _sent(analysis, start)
+        for m in re.finditer(r"[,.!?…]?\s+[—–]\s+(?=\w)", text[start:end]):
+            verb = analysis.token_at(start + m.end())
+            if verb is None or verb not in cues:
+                continue
+            rest = re.search(r"[.,:]\s+[—–]\s+", text[start + m.end() : end])
+            if rest is None:
+                continue
+            used.add(verb)
+            who = self._speaker(analysis, owner, verb) or speaker
+            second = start + m.end() + rest.end()
+            return [
+                QuoteDraft(who, "direct", start, start + m.start(), cue or None, sent),
+                QuoteDraft(who, "direct", second, end, cue or None, _sent(analysis, second)),
+            ]
+        return [QuoteDraft(speaker, "direct", start, end, cue or None, sent)]
+
+    # --- reported speech ----------------------------------------------------
+
+    def _indirect(
+        self,
+        analysis: Analysis,
+        owner: dict[int, Group],
+        lemmas: list[str],
+        cues: dict[int, Cue],
+        used: set[int],
+        taken: list[tuple[int, int]],
+        marks: list[tuple[int, int]],
+    ) -> list[QuoteDraft]:
+        out: list[QuoteDraft] = []
+        for k, cue in cues.items():
+            tok = analysis.tokens[k]
+            if (
+                k in used
+                or tok.pos not in {"VERB", "AUX"}
+                or any(s <= tok.start < e for s, e in taken)
+            ):
+                continue
+            span = self._content(analysis, lemmas, cues, k, cue, marks)
+            if span is None:
+                continue
+            start, end = span
+            if any(_covers_half(start, end, s, e) for s, e in taken):
+                continue
+            speaker = self._speaker(analysis, owner, k)
+            out.append(QuoteDraft(speaker, "indirect", start, end, " ".join(cue.lemmas), tok.sent))
+        out += self._parentheticals(analysis, owner, lemmas, taken)
+        return out
+
+    def _content(
+        self,
+        analysis: Analysis,
+        lemmas: list[str],
+        cues: dict[int, Cue],
+        k: int,
+        cue: Cue,
+        marks: list[tuple[int, int]],
+    ) -> tuple[int, int] | None:
+        tokens = analysis.tokens
+        sentence = analysis.sentence_of(k)
+        last = k + len(cue.lemmas) - 1
+        clause_end = _clause_end(analysis, last)
+        if "что" in cue.frames or "чтобы" in cue.frames:
+            that = _that_after(analysis, lemmas, last)
+            if that is not None:
+                return _span(analysis, that + 1, _sentence_end(analysis, that))
+        if "colon" in cue.frames:
+            colon = next(
+                (
+                    j
+                    for j in range(last + 1, min(last + 6, sentence[-1] + 1))
+                    if tokens[j].text == ":"
+                ),
+                None,
+            )
+            if colon is not None and colon + 1 <= sentence[-1]:
+                return _span(analysis, colon + 1, _sentence_end(analysis, colon))
+        for prep in ("о", "на", "в", "к", "за"):
+            if prep not in cue.frames:
+                continue
+            for j in range(last + 1, min(last + 4, clause_end + 1)):
+                if tokens[j].pos == "ADP" and lemmas[j] in {prep, prep + "б"}:
+                    return _span(analysis, j + 1, _np_end(analysis, j + 1, clause_end))
+                if tokens[j].pos in {"VERB", "PUNCT"}:
+                    break
+        if "inf" in cue.frames:
+            xcomp = next(
+                (c for c in analysis.children[k] if tokens[c].feats.get("VerbForm") == "Inf"), None
+            )
+            if xcomp is not None:
+                sub = analysis.subtree(xcomp)
+                return _span(analysis, max(sub[0], last + 1), min(sub[-1], clause_end))
+        if "obj" in cue.frames:
+            obj = analysis.child(k, "obj")
+            if obj is not None and tokens[obj].pos == "NOUN":
+                sub = analysis.subtree(obj)
+                return _span(analysis, sub[0], min(sub[-1], clause_end))
+        if "post" in cue.frames:
+            return self._post_content(analysis, k, marks)
+        return None
+
+    def _post_content(
+        self, analysis: Analysis, k: int, marks: list[tuple[int, int]]
+    ) -> tuple[int, int] | None:
+        """`…, заявил Владимир Рушайло.`: the cue follows its content after a comma."""
+        tokens = analysis.tokens
+        sentence = analysis.sentence_of(k)
+        j = k - 1
+        while j > sentence[0] and tokens[j].text in _DASH:
+            j -= 1
+        if j <= sentence[0] + 1 or tokens[j].text != ",":
+            return None
+        subject = analysis.child(k, *_SUBJECT_RELS)
+        if subject is None or subject < k:
+            return None
+        start, end = tokens[sentence[0]].start, tokens[j - 1].end
+        # A quoted whole sentence is a direct quote, found elsewhere.
+        if any(s - 1 <= start and end <= e + 1 for s, e in marks):
+            return None
+        return _span(analysis, sentence[0], j - 1)
+
+    def _parentheticals(
+        self,
+        analysis: Analysis,
+        owner: dict[int, Group],
+        lemmas: list[str],
+        taken: list[tuple[int, int]],
+    ) -> list[QuoteDraft]:
+        """`По словам Грефа, …`: the rest of the sentence is the source's."""
+        tokens = analysis.tokens
+        out = []
+        for k, tok in enumerate(tokens):
+            cue = self.parentheticals.get(lemmas[k])
+            if cue is None or k == 0 or lemmas[k - 1] != "по":
+                continue
+            if any(s <= tok.start < e for s, e in taken):
+                continue
+            sentence = analysis.sentence_of(k)
+            comma = next((j for j in range(k + 1, sentence[-1] + 1) if tokens[j].text == ","), None)
+            if comma is None or comma - k > 8:
+                continue
+            speaker = _group_in(analysis, owner, list(range(k + 1, comma)))
+            if comma + 1 > sentence[-1]:
+                continue
+            span = _span(analysis, comma + 1, _sentence_end(analysis, comma))
+            if span is None:
+                continue
+            out.append(QuoteDraft(speaker, "indirect", span[0], span[1], cue, tok.sent))
+        return out
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def _owner(analysis: Analysis, groups: list[Group]) -> dict[int, Group]:
+    owner: dict[int, Group] = {}
+    # Role and pronoun mentions count as much as names for finding a speaker.
+    for group in groups:
+        for c in group.members:
+            for k in analysis.token_range(c.start, c.end):
+                current = owner.get(k)
+                if current is None or (
+                    current.kind_type not in _ACTOR_TYPES and group.kind_type in _ACTOR_TYPES
+                ):
+                    owner[k] = group
+    return owner
+
+
+def _group_in(analysis: Analysis, owner: dict[int, Group], span: list[int]) -> Group | None:
+    """The actor a stretch of tokens names: a person first, then an organisation or country."""
+    found = [owner[k] for k in span if k in owner]
+    for wanted in ("PER", "ORG", "GPE"):
+        for group in found:
+            if group.kind_type == wanted:
+                return group
+    return None
+
+
+def _that_after(analysis: Analysis, lemmas: list[str], k: int) -> int | None:
+    """The `что` that opens a cue's content clause: after a comma, no other verb between."""
+    tokens = analysis.tokens
+    sentence = analysis.sentence_of(k)
+    for j in range(k + 1, min(k + 12, sentence[-1] + 1)):
+        if lemmas[j] in {"что", "чтобы", "будто"} and tokens[j - 1].text == ",":
+            return j
+        if tokens[j].pos == "VERB" and tokens[j].feats.get("VerbForm") == "Fin":
+            return None
+        if tokens[j].text in {".", ";", ":"} or tokens[j].text in '«"':
+            return None
+    return None
+
+
+def _sentence_end(analysis: Analysis, k: int) -> int:
+    """Last token of the content that runs from k: the sentence, or up to a `;`."""
+    tokens = analysis.tokens
+    sentence = analysis.sentence_of(k)
+    end = sentence[-1]
+    for j in range(k + 1, sentence[-1] + 1):
+        if tokens[j].text == ";" or "\n" in analysis.text[tokens[j - 1].end : tokens[j].start]:
+            return j - 1
+        if tokens[j].text == "," and j + 1 <= end and tokens[j + 1].text in _DASH:
+            return j - 1  # `…, — сказал он`
+    return end
+
+
+def _clause_end(analysis: Analysis, k: int) -> int:
+    tokens = analysis.tokens
+    sentence = analysis.sentence_of(k)
+    for j in range(k + 1, sentence[-1] + 1):
+        if tokens[j].text in {".", ";", "!", "?"}:
+            return j - 1
+    return sentence[-1]
+
+
+def _np_end(analysis: Analysis, k: int, limit: int) -> int:
+    """End of the phrase after a preposition: up to a comma, a finite verb or `и` + verb."""
+    tokens = analysis.tokens
+    j = k
+    while j + 1 <= limit:
+        nxt = tokens[j + 1]
+        if nxt.text in {",", ".", ";", ":", "—", "–"}:
+            break
+        if nxt.pos in {"VERB", "AUX"} and nxt.feats.get("VerbForm") != "Inf":
+            break
+        if nxt.pos == "CCONJ" and j + 2 <= limit and tokens[j + 2].pos == "VERB":
+            break
+        j += 1
+    return j
+
+
+def _span(analysis: Analysis, first: int, last: int) -> tuple[int, int] | None:
+    tokens = analysis.tokens
+    while last >= first and (tokens[last].pos == "PUNCT" and tokens[last].text not in '»")'):
+        last -= 1
+    while first <= last and tokens[first].text in {",", "—", "–", "-", ":"}:
+        first += 1
+    if last < first:
+        return None
+    words = sum(1 for j in range(first, last + 1) if tokens[j].text[:1].isalnum())
+    if words < _MIN_WORDS:
+        return None
+    start, end = tokens[first].start, tokens[last].end
+    # Keep quotes balanced: a closing mark only with its opening one.
+    text = analysis.text[start:end]
+    if text.count('"') % 2 == 1 and text.endswith('"'):
+        end -= 1
+    if text.count('"') % 2 == 1 and text.startswith('"'):
+        start += 1
+    return start, end
+
+
+def _sent(analysis: Analysis, offset: int) -> int:
+    k = analysis.token_at(offset)
+    return analysis.tokens[k].sent if k is not None else -1
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3) : pos].strip()
+    return not before or before[-1] in ".!?…:\n" or before[-1] in _DASH
+
+
+def _near(analysis: Analysis, end: int, start: int) -> bool:
+    a, b = _sent(analysis, max(0, end - 1)), _sent(analysis, start)
+    return a >= 0 and b >= 0 and b - a <= 2
+
+
+def _covers_half(a0: int, a1: int, b0: int, b1: int) -> bool:
+    overlap = min(a1, b1) - max(a0, b0)
+    return overlap > 0 and overlap >= 0.5 * (a1 - a0)
+
+
+def _first_person(analysis: Analysis, quotes: list[QuoteDraft]) -> None:
+    """`Я` inside a speaker's own words is that speaker."""
+    for q in quotes:
+        if q.kind != "direct" or q.speaker is None:
+            continue
+        for k in analysis.token_range(q.start, q.end):
+            tok = analysis.tokens[k]
+            if tok.text.lower() in _FIRST_PERSON:
+                q.speaker.members.append(Candidate(tok.start, tok.end, "PER", "pronoun"))
