@@ -95,6 +95,8 @@ def holders_on(country: str, office: str, day: str) -> list[str]:
         ("TUR", "head_of_government", "2010-01-01", "Реджеп Тайип Эрдоган"),
         ("ISR", "head_of_government", "2006-02-01", "Эхуд Ольмерт"),
         ("PSE", "head_of_government", "2006-06-01", "Исмаил Хания"),
+        ("IRN", "supreme_leader", "2026-02-27", "Али Хаменеи"),
+        ("VEN", "head_of_state", "2026-01-02", "Николас Мадуро"),
         ("ООН", "secretary_general", "2010-01-01", "Пан Ги Мун"),
         ("НАТО", "secretary_general", "2015-01-01", "Йенс Столтенберг"),
         ("Еврокомиссия", "head", "2010-01-01", "Жозе Мануэл Баррозу"),

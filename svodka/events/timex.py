@@ -40,6 +40,7 @@ _CARRY = {"Y": ("M", 12), "M": ("D", 30), "D": ("TH", 24), "TH": ("TM", 60), "TM
 _DATE_UNITS = ("Y", "M", "W", "D")
 _WORD = re.compile(r"\w+")
 _ROMAN = re.compile(r"[IVXL]+")
+_CLAUSE_BREAK = re.compile(r"[,.;:!?()\"«»]\s")
 _TIME_UNITS = ("TH", "TM", "TS")
 
 
@@ -263,10 +264,10 @@ class _Grammar:
                 ("phase", "prep", "#d"),
             ),
             (
-                rf"{_B}(?:(?P<prep>{prep})\s+)?(?:(?P<d4>(?:1\d|20)\d0)|(?P<d2>\d0))"
+                rf"{_B}{head}(?:(?P<d4>(?:1\d|20)\d0)|(?P<d2>\d0))"
                 rf"-(?:е|х|ые|ых|ми)(?:\s+(?P<yw>{yw}))?{_E}",
                 self._decade,
-                ("prep", "#d"),
+                ("phase", "prep", "#d"),
             ),
             (
                 rf"{_B}(?:(?P<prep>{prep})\s+)?(?P<c>[IVXL]{{1,6}}|\d{{1,2}})(?:-?(?:го|м|й))?"
@@ -300,10 +301,21 @@ class _Grammar:
                 self._night_weekday,
                 ("night",),
             ),
+            (
+                rf"{_B}(?P<prep>{prep})\s+(?:(?P<rel>{relmod})\s+)?(?P<we>{L.alt('weekend')}){_E}",
+                self._weekend,
+                ("prep",),
+            ),
             (rf"{_B}(?P<w>{L.alt('relday', cap=True)}){_E}", self._rel_day, ("relday",)),
             (
                 rf"(?:{_B}(?P<prep>{prep})\s+)?(?<![\w.,:])(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)"
                 rf"(?::[0-5]\d)?(?![\d:])",
+                self._clock_time,
+                ("prep", "#d"),
+            ),
+            (
+                # `в 16.00`: a dot is a decimal point too, so only after a preposition
+                rf"{_B}(?P<prep>{prep})\s+(?P<h>[01]?\d|2[0-3])\.(?P<mi>[0-5]\d)(?![\d.,])",
                 self._clock_time,
                 ("prep", "#d"),
             ),
@@ -329,6 +341,7 @@ class _Grammar:
                 self._fixed,
                 ("fixed",),
             ),
+            (rf"{_B}(?P<r>{L.alt('rate', cap=True)}){_E}", self._rate, ("rate",)),
             (
                 rf"{_B}(?P<mods>(?:{L.alt('durmod', cap=True)}\s+){{0,3}})"
                 rf"(?:(?P<fused>{L.alt('fused', cap=True)})"
@@ -506,7 +519,7 @@ class _Grammar:
     def _decade(self, m: re.Match[str], ctx: _Ctx) -> _Atom | None:
         if m["d4"]:
             value = m["d4"][:3]
-        elif m["yw"] or m["prep"]:
+        elif m["yw"] or m["prep"] or m["phase"]:
             # `90-е`: the century nearest before the reference that has that decade
             now = ctx.ref.year if ctx.ref else 2000
             century = now // 100 if int(m["d2"]) <= now % 100 else now // 100 - 1
@@ -611,8 +624,22 @@ class _Grammar:
 
     def _weekday(self, m: re.Match[str], ctx: _Ctx) -> _Atom | None:
         value = self._weekday_value(m["wd"], m["rel"], ctx.ref)
-        return _Atom(self._prep_start(m, "rel" if m["rel"] else "wd"), m.end(), "day", value,
-                     soft=True)  # fmt: skip
+        start = self._prep_start(m, "rel" if m["rel"] else "wd")
+        return _Atom(start, m.end(), "day", value, soft=True)
+
+    def _weekend(self, m: re.Match[str], ctx: _Ctx) -> _Atom | None:
+        if ctx.ref is None:
+            return None
+        off = int(self.lex.get("relmod", m["rel"]).value) if m["rel"] else None
+        saturday = ctx.ref + dt.timedelta(days=5 - ctx.ref.weekday())
+        weekend_now = ctx.ref.weekday() >= 5
+        if (off is not None and off < 0) or (off is None and not weekend_now):
+            saturday -= dt.timedelta(weeks=1)  # bare: the last one begun (past-tense news)
+        elif off is not None and off > 0 and weekend_now:
+            saturday += dt.timedelta(weeks=1)
+        value = f"{_iso_week(saturday)}-{self.lex.get('weekend', m['we']).value}"
+        start = self._prep_start(m, "rel" if m["rel"] else "we")
+        return _Atom(start, m.end(), "other", value)
 
     def _night_weekday(self, m: re.Match[str], ctx: _Ctx) -> _Atom | None:
         # `в ночь с пятницы на субботу` is dated by the morning it ends in
@@ -683,6 +710,15 @@ class _Grammar:
     def _fixed(self, m: re.Match[str], ctx: _Ctx) -> _Atom | None:
         return _Atom(m.start(), m.end(), "other", self.lex.get("fixed", m["f"]).value)
 
+    def _rate(self, m: re.Match[str], ctx: _Ctx) -> _Atom | None:
+        """`в год` is a rate only right after a quantity in the same clause (`6 миллионов евро в
+        год`); otherwise it heads a noun (`в день выборов`, `в год 80-летия`)."""
+        clause = _CLAUSE_BREAK.split(ctx.text[max(0, m.start() - 80) : m.start()])[-1]
+        words = clause.split()[-5:]
+        if not any(w[0].isdigit() or self.lex.has("number", w) for w in words):
+            return None
+        return _Atom(m.start(), m.end(), "other", self.lex.get("rate", m["r"]).value)
+
     def _duration(self, m: re.Match[str], ctx: _Ctx) -> _Atom | None:
         mods = {self.lex.get("durmod", x).tag for x in self.durmod_re.findall(m["mods"])}
         post = self.lex.get("postmod", m["post"]).tag if m["post"] else ""
@@ -695,6 +731,8 @@ class _Grammar:
             low = self._number(m["n1"]) if m["n2"] else n
             if n == _BAD or low == _BAD:
                 return None
+            if n is not None and low is not None and low > n:
+                return None  # `с 9 до 7 лет` is a change, not a range; `7 лет` still matches
             parts = [(n, self.lex.get("unit", m["u1"]).value)]
             if m["n3"]:
                 n3 = self._number(m["n3"])

@@ -123,7 +123,7 @@ class OfficeTerm:
     end: str | None
 
     def holds_on(self, date: str) -> bool:
-        return self.start <= date and (self.end is None or date <= self.end)
+        return self.start <= date and (self.end is None or date < self.end)
 
 
 @cache

@@ -124,6 +124,8 @@ class Coreference:
             return None
         if tokens[i].feats.get("Number") == "Plur":
             return None  # `лидеры России и КНДР` are several people
+        if i > 0 and tokens[i - 1].text in '«"„' and tokens[i].text[:1].isupper():
+            return None  # a quoted name: the ship `"Капитан Моргун"`
         for size in range(min(self.longest_role, len(tokens) - i), 0, -1):
             key = tuple(lemmas[i : i + size])
             role = self.roles.get(key) or (
@@ -132,7 +134,7 @@ class Coreference:
             if role is None or tokens[i + size - 1].sent != tokens[i].sent:
                 continue
             first, last = _extend_left(analysis, i), i + size - 1
-            if role.kind == "office":
+            if role.kind in {"office", "occupation"}:
                 last = _extend_right(analysis, owner, i, last)
             country = self._phrase_country(analysis, owner, first, last)
             label = " ".join(
@@ -310,19 +312,29 @@ def _extend_right(analysis: Analysis, owner: dict[int, Group], head: int, last: 
 
 
 def _apposition(analysis: Analysis, owner: dict[int, Group], phrase: RolePhrase) -> Group | None:
-    """`Президент РФ Владимир Путин` or `Гази Хамад, пресс-секретарь …`."""
+    """`Президент РФ Владимир Путин`, or `Гази Хамад, пресс-секретарь …,` set off by commas."""
     tokens = analysis.tokens
     after = phrase.last + 1
-    if after < len(tokens) and tokens[after].sent == tokens[phrase.last].sent:
+    same_sentence = after < len(tokens) and tokens[after].sent == tokens[phrase.last].sent
+    if same_sentence:
         group = owner.get(after)
-        if group is not None and group.kind_type == "PER":
+        if group is not None and group.kind_type == "PER" and _named_at(group, tokens[after].start):
             return group
     before = phrase.first - 1
-    if before >= 1 and tokens[before].text == ",":
+    closed = not same_sentence or tokens[after].text in {",", ")", "—", "–", ".", ";"}
+    if before >= 1 and tokens[before].text == "," and closed:
         group = owner.get(before - 1)
-        if group is not None and group.kind_type == "PER":
+        if (
+            group is not None
+            and group.kind_type == "PER"
+            and _named_at(group, tokens[before - 1].start)
+        ):
             return group
     return None
+
+
+def _named_at(group: Group, offset: int) -> bool:
+    return any(c.kind == "name" and c.start <= offset < c.end for c in group.members)
 
 
 def _acts(analysis: Analysis, member: Candidate) -> bool:

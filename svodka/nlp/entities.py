@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from svodka.kb import KBEntry, KnowledgeBase
 from svodka.nlp.analysis import Analysis, NerSpan, Token
 from svodka.nlp.gazetteer import Gazetteer, Match
-from svodka.nlp.morph import lemma, lemma_key, same_name_part
+from svodka.nlp.morph import lemma, lemma_key, same_name_part, vocab
 from svodka.records import Dateline, Entity, Mention
 
 _QUOTES_OPEN = "«\"„“'"
@@ -124,10 +124,12 @@ class EntityFinder:
             return None
         start, end, normal = span.start, span.end, span.normal or span.text
         if span.type == "PER":
+            if len(tokens) == 1 and not _nominal(tokens[0]):
+                return None  # a capitalised gerund or adjective opening a sentence
             parts = tuple(t.text for t in tokens if any(ch.isalpha() for ch in t.text))
             return Candidate(start, end, "PER", "name", None, normal, parts)
         type_ = "ORG" if span.type == "ORG" else "LOC"
-        if lemma(tokens[0].text) in self.kb.facility_words:
+        if {lemma(tokens[0].text), lemma(tokens[-1].text)} & self.kb.facility_words:
             type_ = "FAC"
         else:
             prev = _previous_word(analysis, tokens[0])
@@ -270,6 +272,12 @@ def _best_name(members: list[Candidate]) -> str:
     pool = [c for c in members if len(c.parts) == most_parts] or members
     # Prefer a normal form the text itself writes (a nominative mention), then the commonest.
     return max(pool, key=lambda c: (counts[c.normal], -c.start)).normal
+
+
+def _nominal(token: Token) -> bool:
+    if token.pos not in {"PROPN", "NOUN", "X"}:
+        return False
+    return vocab().parse(token.text)[0].tag.POS not in {"GRND", "VERB", "INFN", "PRTF", "ADVB"}
 
 
 def _overlaps(c: Candidate, start: int, end: int) -> bool:

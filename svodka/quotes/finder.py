@@ -40,6 +40,7 @@ class QuoteDraft:
     end: int
     cue: str | None
     sent: int = -1
+    frame: str = ""  # how reported content was found: "post" when it precedes its cue
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -343,9 +344,16 @@ class QuoteFinder:
             if any(_covers_half(start, end, s, e) for s, e in taken):
                 continue
             speaker = self._speaker(analysis, owner, k)
-            out.append(QuoteDraft(speaker, "indirect", start, end, " ".join(cue.lemmas), tok.sent))
+            frame = "post" if end <= tok.start else ""
+            quote = QuoteDraft(
+                speaker, "indirect", start, end, " ".join(cue.lemmas), tok.sent, frame
+            )
+            out.append(quote)
         out += self._parentheticals(analysis, owner, lemmas, taken)
-        return out
+        # `Студент отметил, что …, сообщает РИА "Новости"`: the agency only relays a
+        # statement already attributed; its post-posed cue is not a second quote.
+        post = [q for q in out if q.frame == "post" and _is_post(q, out)]
+        return [q for q in out if q not in post]
 
     def _content(
         self,
@@ -363,7 +371,13 @@ class QuoteFinder:
         if "что" in cue.frames or "чтобы" in cue.frames:
             that = _that_after(analysis, lemmas, last)
             if that is not None:
-                return _span(analysis, that + 1, _sentence_end(analysis, that))
+                end = _sentence_end(analysis, that, cues)
+                clause = tokens[that].head
+                if clause is not None and clause > that:
+                    # The clause's own parse closes it before a second clause
+                    # (`…, Медведев ответил, что …`).
+                    end = min(end, max(analysis.subtree(clause)))
+                return _span(analysis, that + 1, end)
         if "colon" in cue.frames:
             colon = next(
                 (
@@ -431,7 +445,9 @@ class QuoteFinder:
         out = []
         for k, tok in enumerate(tokens):
             cue = self.parentheticals.get(lemmas[k])
-            if cue is None or k == 0 or lemmas[k - 1] != "по":
+            # `по словам X` or `по его словам`
+            by = next((j for j in (k - 1, k - 2) if j >= 0 and lemmas[j] == "по"), None)
+            if cue is None or by is None:
                 continue
             if any(s <= tok.start < e for s, e in taken):
                 continue
@@ -439,7 +455,7 @@ class QuoteFinder:
             comma = next((j for j in range(k + 1, sentence[-1] + 1) if tokens[j].text == ","), None)
             if comma is None or comma - k > 8:
                 continue
-            speaker = _group_in(analysis, owner, list(range(k + 1, comma)))
+            speaker = _group_in(analysis, owner, [*range(by + 1, k), *range(k + 1, comma)])
             if comma + 1 > sentence[-1]:
                 continue
             span = _span(analysis, comma + 1, _sentence_end(analysis, comma))
@@ -490,16 +506,21 @@ def _that_after(analysis: Analysis, lemmas: list[str], k: int) -> int | None:
     return None
 
 
-def _sentence_end(analysis: Analysis, k: int) -> int:
-    """Last token of the content that runs from k: the sentence, or up to a `;`."""
+def _sentence_end(analysis: Analysis, k: int, cues: dict[int, Cue] | None = None) -> int:
+    """Last token of the content that runs from k: the sentence, or up to a `;`, or up to
+    an attribution that closes it (`…, — сказал он`, `…, сообщает «Интерфакс»`)."""
     tokens = analysis.tokens
     sentence = analysis.sentence_of(k)
     end = sentence[-1]
     for j in range(k + 1, sentence[-1] + 1):
         if tokens[j].text == ";" or "\n" in analysis.text[tokens[j - 1].end : tokens[j].start]:
             return j - 1
-        if tokens[j].text == "," and j + 1 <= end and tokens[j + 1].text in _DASH:
-            return j - 1  # `…, — сказал он`
+        if tokens[j].text == "," and j + 1 <= end:
+            if tokens[j + 1].text in _DASH:
+                return j - 1
+            after = analysis.child(j + 1, *_SUBJECT_RELS)
+            if cues is not None and j + 1 in cues and after is not None and after > j + 1:
+                return j - 1
     return end
 
 
@@ -562,6 +583,12 @@ def _opens_sentence(text: str, pos: int) -> bool:
 def _near(analysis: Analysis, end: int, start: int) -> bool:
     a, b = _sent(analysis, max(0, end - 1)), _sent(analysis, start)
     return a >= 0 and b >= 0 and b - a <= 2
+
+
+def _is_post(q: QuoteDraft, quotes: list[QuoteDraft]) -> bool:
+    return any(
+        other is not q and q.start <= other.start and other.end <= q.end + 1 for other in quotes
+    )
 
 
 def _covers_half(a0: int, a1: int, b0: int, b1: int) -> bool:
