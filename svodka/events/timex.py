@@ -33,6 +33,7 @@ _E = r"(?!\w)"
 _DIGITS = r"(?<![\d.,:])\d{1,3}(?:[.,]\d+)?(?!\d)"
 _YEAR = r"(?<![\d.,:])(?:1\d|20)\d\d(?!\d)"  # 1000-2099: wider ranges are counts, not years
 _DASH = r"\s*[-–—]\s*"
+_DASH_RE = re.compile(_DASH)
 _BAD = -1.0  # `_number` result for word sequences that are not one number
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 # Fractions of a duration unit carry into the next smaller one (2,5 часа -> PT2H30M).
@@ -230,13 +231,19 @@ class _Grammar:
         hour_word, minute_word = L.alt("unit", values=("TH",)), L.alt("unit", values=("TM",))
         daypart = L.alt("daypart")
         hour = rf"(?:\d{{1,2}}|{numw})"
+        dsuf, ysuf = L.alt("daysuffix"), L.alt("yearsuffix")
+        decsuf, csuf = L.alt("decadesuffix"), L.alt("centurysuffix")
+        not_after = "".join(
+            rf"(?<!{re.escape(f)}\s)(?<!{re.escape(f.capitalize())}\s)"
+            for f, _ in L.raw["negation"]
+        )
         # (pattern, handler, where it may start: lexicon categories, "#d" digits, "#r" Roman)
         specs: list[tuple[str, _Handler, tuple[str, ...]]] = [
             (
                 rf"{_B}(?:(?P<night>{night}\s+{rfrom}\s+\d{{1,2}}(?:\s+{month_gen})?\s+{night_to}\s+)"
-                rf"|(?P<rng>(?P<from>{rfrom}\s+)?(?P<d0>\d{{1,2}})(?:-?го)?(?:\s+(?P<m0>{month_gen})"
+                rf"|(?P<rng>(?P<from>{rfrom}\s+)?(?P<d0>\d{{1,2}})(?:-?{dsuf})?(?:\s+(?P<m0>{month_gen})"
                 rf"(?:\s+(?P<y0>{_YEAR})(?:\s*{yw})?)?)?(?:{_DASH}|\s+{rto}\s+)))?"
-                rf"(?<![\d.,:])(?P<d>\d{{1,2}})(?:-?(?:го|е))?\s+(?P<m>{month_gen}){year_part}{_E}",
+                rf"(?<![\d.,:])(?P<d>\d{{1,2}})(?:-?{dsuf})?\s+(?P<m>{month_gen}){year_part}{_E}",
                 self._day_month,
                 ("#d", "night", "range_from"),
             ),
@@ -259,18 +266,18 @@ class _Grammar:
             ),
             (
                 rf"{_B}{head}(?P<y1>{_YEAR})(?:(?:{_DASH}|\s+{rto}\s+)(?P<y2>{_YEAR}))?"
-                rf"(?P<suf>-(?:м|й|го))?(?:\s*(?P<yw>{yw}))?{_E}",
+                rf"(?P<suf>-{ysuf})?(?:\s*(?P<yw>{yw}))?{_E}",
                 self._year,
                 ("phase", "prep", "#d"),
             ),
             (
                 rf"{_B}{head}(?:(?P<d4>(?:1\d|20)\d0)|(?P<d2>\d0))"
-                rf"-(?:е|х|ые|ых|ми)(?:\s+(?P<yw>{yw}))?{_E}",
+                rf"-{decsuf}(?:\s+(?P<yw>{yw}))?{_E}",
                 self._decade,
                 ("phase", "prep", "#d"),
             ),
             (
-                rf"{_B}(?:(?P<prep>{prep})\s+)?(?P<c>[IVXL]{{1,6}}|\d{{1,2}})(?:-?(?:го|м|й))?"
+                rf"{_B}(?:(?P<prep>{prep})\s+)?(?P<c>[IVXL]{{1,6}}|\d{{1,2}})(?:-?{csuf})?"
                 rf"\s+{L.alt('centuryword')}{_E}",
                 self._century,
                 ("prep", "#d", "#r"),
@@ -337,7 +344,7 @@ class _Grammar:
             ),
             (rf"{_B}(?P<p>{L.alt('pod', cap=True)}){_E}", self._part_of_day, ("pod",)),
             (
-                rf"(?<!не\s)(?<!Не\s){_B}(?P<f>{L.alt('fixed', cap=True)}){_E}(?!\s+чем)",
+                rf"{not_after}{_B}(?P<f>{L.alt('fixed', cap=True)}){_E}(?!\s+{L.alt('than')})",
                 self._fixed,
                 ("fixed",),
             ),
@@ -870,6 +877,8 @@ class _Grammar:
                 year = anchor[1].year
             if year is None:
                 year = default
+            while year is not None and not _valid_day(month, day, year):
+                year -= 1  # `29 февраля` in a common year: the last leap year's
             a.value = a.make(None if year is None else year + a.wraps)
 
     def _merge(self, atoms: list[_Atom], text: str) -> list[_Atom]:
@@ -921,7 +930,7 @@ class _Grammar:
             and gap(self.gap_range)
         ):
             opener = self.range_from_re.search(text, max(0, a.start - 4), a.start)
-            dashed = bool(re.fullmatch(_DASH, text[a.end : b.start]))
+            dashed = _DASH_RE.fullmatch(text, a.end, b.start) is not None
             if opener or dashed:
                 start = opener.start() if opener else a.start
                 return _Atom(start, b.end, "other", f"{a.value}/{b.value}")

@@ -152,3 +152,9 @@ def load_office_terms() -> tuple[OfficeTerm, ...]:
         )
         for row in _rows("office_holders.tsv")
     )
+
+
+@cache
+def load_org_nouns() -> dict[str, tuple[str, ...]]:
+    """Common nouns standing for a named organisation, with the name words each fits."""
+    return {row["lemma"]: _split(row["names"]) for row in _rows("org_nouns.tsv")}

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from svodka.kb import KBEntry, KnowledgeBase, OfficeTerm, Role, load_office_terms, load_roles
+from svodka.kb import (
+    KBEntry,
+    KnowledgeBase,
+    OfficeTerm,
+    Role,
+    load_office_terms,
+    load_org_nouns,
+    load_roles,
+)
 from svodka.nlp.analysis import Analysis, Token
 from svodka.nlp.entities import Candidate, Group, _parts_compatible
 from svodka.nlp.morph import lemma
@@ -46,6 +54,7 @@ class Coreference:
         self.longest_role = max(len(k) for k in self.roles)
         self.terms = load_office_terms()
         self.countries = kb.countries()
+        self.org_nouns = load_org_nouns()
 
     def __call__(
         self,
@@ -59,6 +68,7 @@ class Coreference:
         owner = _token_owner(analysis, groups)
         for phrase in self._role_phrases(analysis, owner):
             self._link_role(analysis, groups, owner, phrase, date)
+        self._org_nouns(analysis, groups)
         self._pronouns(analysis, groups, quoted)
 
     # --- known people -------------------------------------------------------
@@ -202,7 +212,12 @@ class Coreference:
             if term is not None:
                 return self._holder_group(groups, term)
             return None
-        return next((g for g in before if role.lemmas[0] in g.role_heads), None)
+        same = next((g for g in before if role.lemmas[0] in g.role_heads), None)
+        if same is not None or role.kind != "generic":
+            return same
+        # `Молодой человек утверждает…`: a generic noun takes up the person the previous
+        # sentences were about.
+        return _recent_subject(analysis, before, phrase, role.gender)
 
     def _holder(self, office: str, country: str, date: str | None) -> OfficeTerm | None:
         if date is None:
@@ -227,6 +242,29 @@ class Coreference:
         group = Group(name=term.name, type="PER", country=term.country, qid=term.qid)
         groups.append(group)
         return group
+
+    # --- organisations named by a common noun ---------------------------------
+
+    def _org_nouns(self, analysis: Analysis, groups: list[Group]) -> None:
+        owner = _token_owner(analysis, groups)
+        orgs = [g for g in groups if g.members and g.kind_type == "ORG"]
+        if not orgs:
+            return
+        for tok in analysis.tokens:
+            hints = self.org_nouns.get(lemma(tok.text))
+            if hints is None or tok.index in owner or tok.pos != "NOUN":
+                continue
+            if tok.feats.get("Number") == "Plur":
+                continue
+            best: tuple[int, Group] | None = None
+            for group in orgs:
+                last = _last_before(group, tok.start)
+                if last < 0 or not _named_like(analysis, group, hints):
+                    continue
+                if best is None or last > best[0]:
+                    best = (last, group)
+            if best is not None:
+                best[1].members.append(Candidate(tok.start, tok.end, "ORG", "role"))
 
     # --- pronouns -----------------------------------------------------------
 
@@ -316,7 +354,7 @@ def _apposition(analysis: Analysis, owner: dict[int, Group], phrase: RolePhrase)
     tokens = analysis.tokens
     after = phrase.last + 1
     same_sentence = after < len(tokens) and tokens[after].sent == tokens[phrase.last].sent
-    if same_sentence:
+    if same_sentence and _same_case(tokens[phrase.head], tokens[after]):
         group = owner.get(after)
         if group is not None and group.kind_type == "PER" and _named_at(group, tokens[after].start):
             return group
@@ -331,6 +369,12 @@ def _apposition(analysis: Analysis, owner: dict[int, Group], phrase: RolePhrase)
         ):
             return group
     return None
+
+
+def _same_case(role: Token, name: Token) -> bool:
+    """`сыну Анны` names two people: an apposition agrees in case with its role."""
+    a, b = role.feats.get("Case"), name.feats.get("Case")
+    return a is None or b is None or a == b
 
 
 def _named_at(group: Group, offset: int) -> bool:
@@ -367,6 +411,40 @@ def _gender(analysis: Analysis, group: Group) -> str | None:
     if votes["Masc"] == votes["Fem"]:
         return None
     return "m" if votes["Masc"] > votes["Fem"] else "f"
+
+
+def _named_like(analysis: Analysis, group: Group, hints: tuple[str, ...]) -> bool:
+    words = {
+        lemma(analysis.tokens[k].text)
+        for c in group.members
+        if c.kind == "name"
+        for k in analysis.token_range(c.start, c.end)
+    }
+    if group.entry is not None:
+        words.update(w.lower() for w in group.entry.name.split())
+    return any(w.startswith(h) for w in words for h in hints)
+
+
+def _recent_subject(
+    analysis: Analysis, before: list[Group], phrase: RolePhrase, gender: str | None
+) -> Group | None:
+    sent = analysis.tokens[phrase.head].sent
+    best: tuple[int, Group] | None = None
+    for group in before:
+        if gender and _gender(analysis, group) not in (None, gender):
+            continue
+        for c in group.members:
+            span = analysis.token_range(c.start, c.end)
+            if not span or c.start >= phrase.start:
+                continue
+            tok = analysis.tokens[span[-1]]
+            if sent - tok.sent > 2 or not any(
+                analysis.tokens[k].rel in _SUBJECT_RELS for k in span
+            ):
+                continue
+            if best is None or c.start > best[0]:
+                best = (c.start, group)
+    return best[1] if best else None
 
 
 def _third_person(tok: Token) -> bool:

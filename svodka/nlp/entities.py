@@ -122,6 +122,8 @@ class EntityFinder:
         tokens = [analysis.tokens[i] for i in analysis.token_range(span.start, span.end)]
         if not tokens:
             return None
+        if span.type == "ORG" and _extend_known_org(span, tokens, known):
+            return None
         start, end, normal = span.start, span.end, span.normal or span.text
         if span.type == "PER":
             if len(tokens) == 1 and not _nominal(tokens[0]):
@@ -272,6 +274,29 @@ def _best_name(members: list[Candidate]) -> str:
     pool = [c for c in members if len(c.parts) == most_parts] or members
     # Prefer a normal form the text itself writes (a nominative mention), then the commonest.
     return max(pool, key=lambda c: (counts[c.normal], -c.start)).normal
+
+
+def _extend_known_org(span: NerSpan, tokens: list[Token], known: list[Candidate]) -> bool:
+    """`Минобороны России`: a KB organisation plus its country's name is that organisation;
+    the KB mention grows to the whole span (the country keeps its nested mention)."""
+    inside = [c for c in known if span.start <= c.start and c.end <= span.end]
+    orgs = [c for c in inside if c.type in {"ORG", "FAC"} and c.kind == "name"]
+    if len(orgs) != 1:
+        return False
+    org = orgs[0]
+    countries = set()
+    for tok in tokens:
+        if org.start <= tok.start < org.end or not any(ch.isalnum() for ch in tok.text):
+            continue
+        gpe = next((c for c in inside if c.type == "GPE" and c.start <= tok.start < c.end), None)
+        if gpe is None or gpe.entry is None:
+            return False
+        countries.add(gpe.entry.country)
+    org.start, org.end = span.start, span.end
+    if org.entry is not None and countries and org.entry.country not in countries:
+        # `МИД Латвии` is not the KB's bare `МИД` (of Russia): the same kind of body abroad.
+        org.entry, org.normal, org.country = None, span.normal or span.text, countries.pop()
+    return True
 
 
 def _nominal(token: Token) -> bool:

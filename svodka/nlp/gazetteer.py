@@ -50,6 +50,8 @@ class Gazetteer:
             matched = self._match_at(tokens, lemmas, i, analysis)
             if matched is not None:
                 out.append(matched[0])
+                if matched[1] > 1:
+                    out.extend(self._nested(tokens, lemmas, i, i + matched[1], analysis))
                 i += matched[1]
                 continue
             tok = tokens[i]
@@ -57,6 +59,21 @@ class Gazetteer:
             if entry is not None:
                 out.append(Match(tok.start, tok.end, entry, "adjective", tok.index, tok.index))
             i += 1
+        return out
+
+    def _nested(
+        self, tokens: list[Token], lemmas: list[str], first: int, end: int, analysis: Analysis
+    ) -> list[Match]:
+        """Countries inside a longer name (`РФ` in `Минобороны РФ`) are mentions too."""
+        out = []
+        for j in range(first + 1, end):
+            entry = self.names.get((lemmas[j],))
+            tok = tokens[j]
+            if entry is not None and entry.type == "GPE" and tok.text[:1].isupper():
+                out.append(Match(tok.start, tok.end, entry, "name", tok.index, tok.index))
+            elif tok.pos == "ADJ" and lemmas[j] in self.adjectives:
+                entry = self.adjectives[lemmas[j]]
+                out.append(Match(tok.start, tok.end, entry, "adjective", tok.index, tok.index))
         return out
 
     def _match_at(
