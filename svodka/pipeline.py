@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from svodka import kb
+from svodka.events.timex import find_timexes
 from svodka.ingest.document import RawDocument
 from svodka.ingest.html import from_html, looks_like_html
 from svodka.ingest.plain import parse_header
@@ -60,6 +61,7 @@ class Pipeline:
         date = reference.isoformat() if reference else None
         self.coref(analysis, groups, date, quoted_spans(text))
         drafts = self.quotes(analysis, groups)
+        timexes = find_timexes(text, reference)
         entities = build_entities(groups, text)
         quotes = [
             Quote(
@@ -87,6 +89,7 @@ class Pipeline:
             lead=header.lead,
             entities=tuple(entities),
             quotes=tuple(quotes),
+            timexes=tuple(timexes),
         )
 
 

@@ -158,3 +158,15 @@ def load_office_terms() -> tuple[OfficeTerm, ...]:
 def load_org_nouns() -> dict[str, tuple[str, ...]]:
     """Common nouns standing for a named organisation, with the name words each fits."""
     return {row["lemma"]: _split(row["names"]) for row in _rows("org_nouns.tsv")}
+
+
+@cache
+def load_government_nouns() -> dict[tuple[str, ...], bool]:
+    """Lemma phrases meaning a country's government → whether only the plural means it."""
+    text = resources.files("svodka.kb").joinpath("data", "government_nouns.tsv").read_text("utf-8")
+    out = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            lemma_phrase, _, plural = line.partition("\t")
+            out[tuple(lemma_phrase.split())] = plural.strip() == "plural"
+    return out

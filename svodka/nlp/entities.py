@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from svodka.kb import KBEntry, KnowledgeBase
+from svodka.kb import KBEntry, KnowledgeBase, load_government_nouns
 from svodka.nlp.analysis import Analysis, NerSpan, Token
 from svodka.nlp.gazetteer import Gazetteer, Match
 from svodka.nlp.morph import lemma, lemma_key, same_name_part, vocab
@@ -76,6 +76,7 @@ class EntityFinder:
         self.kb = kb
         self.gazetteer = Gazetteer(kb)
         self.countries = kb.countries()
+        self.government_nouns = load_government_nouns()
 
     def __call__(self, analysis: Analysis, dateline: Dateline | None = None) -> list[Group]:
         people = [(s.start, s.end) for s in analysis.ner if s.type == "PER"]
@@ -93,6 +94,7 @@ class EntityFinder:
             if candidate is not None:
                 candidates.append(candidate)
         candidates.extend(_propagate_surnames(analysis, candidates))
+        candidates.extend(self._governments(analysis, candidates))
         candidates.sort(key=lambda c: (c.start, -c.end))
         for c in candidates:
             if c.type == "PER" and c.country is None:
@@ -143,6 +145,50 @@ class EntityFinder:
                     start, normal = prev.start, f"{noun} {span.text}"
         return Candidate(start, end, type_, "name", None, normal)
 
+    def _governments(self, analysis: Analysis, candidates: list[Candidate]) -> list[Candidate]:
+        """`правительство Киргизии`, `британские власти`: a country's government is an actor
+        of its own; a bare `правительство` is the one the article spoke of last, or that of
+        the country it names most."""
+        tokens = analysis.tokens
+        countries: dict[int, KBEntry] = {}
+        for c in candidates:
+            if c.entry is not None and c.type == "GPE":
+                for k in analysis.token_range(c.start, c.end):
+                    countries[k] = c.entry
+        out: list[Candidate] = []
+        for tok in tokens:
+            plural_only = self.government_nouns.get((lemma(tok.text),))
+            if plural_only is None or tok.pos != "NOUN":
+                continue
+            if plural_only and tok.feats.get("Number") != "Plur":
+                continue
+            if any(c.start <= tok.start < c.end for c in candidates):
+                continue
+            first, last, country = tok.index, tok.index, None
+            nxt, prev = tok.index + 1, tok.index - 1
+            if nxt < len(tokens) and nxt in countries and tokens[nxt].feats.get("Case") == "Gen":
+                last, country = nxt, countries[nxt]
+            elif prev >= 0 and prev in countries and tokens[prev].pos == "ADJ":
+                first, country = prev, countries[prev]
+            if (
+                country is None
+                and tok.text[:1].isupper()
+                and tok.index != analysis.sentences[tok.sent][0]
+            ):
+                continue  # `Правительство` capitalised mid-sentence names something else
+            out.append(
+                Candidate(
+                    tokens[first].start,
+                    tokens[last].end,
+                    "ORG",
+                    "name",
+                    None,
+                    _government_name(country) if country else "",
+                    country=country.country if country else None,
+                )
+            )
+        return out
+
     def _apposition_country(
         self, person: Candidate, analysis: Analysis, candidates: list[Candidate]
     ) -> str | None:
@@ -179,6 +225,7 @@ class EntityFinder:
             else:
                 key = f"{c.type}:{c.normal.lower().replace('ё', 'е')}"
                 by_key.setdefault(key, Group()).members.append(c)
+        _attach_bare_governments(by_key, candidates)
         groups = list(by_key.values()) + people
         groups.sort(key=lambda g: g.first)
         return groups
@@ -274,6 +321,51 @@ def _best_name(members: list[Candidate]) -> str:
     pool = [c for c in members if len(c.parts) == most_parts] or members
     # Prefer a normal form the text itself writes (a nominative mention), then the commonest.
     return max(pool, key=lambda c: (counts[c.normal], -c.start)).normal
+
+
+def _government_name(country: KBEntry) -> str:
+    """`Правительство Великобритании`: the country's name in the genitive."""
+    words = country.name.split()
+    parsed = [vocab().parse(w)[0] for w in words]
+    genitive = [p.inflect({"Gen"}) for p in parsed]
+    if any(g is None for g in genitive) or country.name.isupper():
+        return f"Правительство {country.name}"
+    return "Правительство " + " ".join(
+        w if w.isupper() else g.word.capitalize() if w[:1].isupper() else g.word
+        for w, g in zip(words, genitive, strict=True)
+    )
+
+
+def _attach_bare_governments(by_key: dict[str, Group], candidates: list[Candidate]) -> None:
+    bare = by_key.pop("ORG:", None)
+    if bare is None:
+        return
+    counts = Counter(
+        c.entry.key
+        for c in candidates
+        if c.entry is not None and c.type == "GPE" and c.kind == "name"
+    )
+    for member in bare.members:
+        governments = [
+            g
+            for key, g in by_key.items()
+            if key.startswith("ORG:правительство ") and g.first < member.start
+        ]
+        if governments:
+            target = max(
+                governments, key=lambda g: max(c.start for c in g.members if c.start < member.start)
+            )
+            target.members.append(member)
+            continue
+        if not counts:
+            continue
+        country = next(
+            c.entry
+            for c in candidates
+            if c.entry is not None and c.entry.key == counts.most_common(1)[0][0]
+        )
+        member.normal, member.country = _government_name(country), country.country
+        by_key.setdefault(f"ORG:{member.normal.lower()}", Group()).members.append(member)
 
 
 def _extend_known_org(span: NerSpan, tokens: list[Token], known: list[Candidate]) -> bool:
