@@ -389,7 +389,11 @@ class QuoteFinder:
             )
             if colon is not None and colon + 1 <= sentence[-1]:
                 return _span(analysis, colon + 1, _sentence_end(analysis, colon))
-        for prep in ("о", "на", "в", "к", "за"):
+        if "wh" in cue.frames:
+            wh = _wh_after(analysis, lemmas, last)
+            if wh is not None:
+                return _span(analysis, wh, _sentence_end(analysis, wh, cues))
+        for prep in ("о", "на", "в", "к", "за", "между", "против"):
             if prep not in cue.frames:
                 continue
             for j in range(last + 1, min(last + 4, clause_end + 1)):
@@ -446,7 +450,9 @@ class QuoteFinder:
         for k, tok in enumerate(tokens):
             cue = self.parentheticals.get(lemmas[k])
             # `по словам X` or `по его словам`
-            by = next((j for j in (k - 1, k - 2) if j >= 0 and lemmas[j] == "по"), None)
+            by = next(
+                (j for j in (k - 1, k - 2) if j >= 0 and lemmas[j] in {"по", "согласно"}), None
+            )
             if cue is None or by is None:
                 continue
             if any(s <= tok.start < e for s, e in taken):
@@ -504,6 +510,18 @@ def _that_after(analysis: Analysis, lemmas: list[str], k: int) -> int | None:
         if tokens[j].text in {".", ";", ":"} or tokens[j].text in '«"':
             return None
     return None
+
+
+_WH = frozenset({"как", "где", "когда", "почему", "зачем", "сколько", "какой", "кто", "что", "ли"})
+
+
+def _wh_after(analysis: Analysis, lemmas: list[str], k: int) -> int | None:
+    """The first word of an indirect question after its cue: `, как …` or `, есть ли …`."""
+    tokens = analysis.tokens
+    j = k + 1
+    if j + 2 >= len(tokens) or tokens[j].text != ",":
+        return None
+    return j + 1 if lemmas[j + 1] in _WH or lemmas[j + 2] == "ли" else None
 
 
 def _sentence_end(analysis: Analysis, k: int, cues: dict[int, Cue] | None = None) -> int:
