@@ -27,7 +27,7 @@ from svodka.nlp.morph import lemma
 _HEAD_OF_STATE = frozenset({"head", "head_of_state"})
 _MODIFIER_RELS = frozenset({"amod", "det", "nummod"})
 _NP_POS = frozenset({"NOUN", "PROPN", "ADJ", "DET", "NUM", "X"})
-_PRONOUNS = {"он": "m", "она": "f"}  # lemma → gender of the antecedent
+_PRONOUNS = {"он": "m", "она": "f", "оно": "n"}  # lemma → gender of the antecedent
 _SUBJECT_RELS = frozenset({"nsubj", "nsubj:pass"})
 _ARGUMENT_RELS = frozenset({"nsubj", "nsubj:pass", "obj", "iobj"})
 _PRONOUN_WINDOW = 3  # sentences back that a pronoun may reach
@@ -53,6 +53,15 @@ class Coreference:
         self.roles = load_roles()
         self.longest_role = max(len(k) for k in self.roles)
         self.terms = load_office_terms()
+        # Office holders by the first letters of their surname: a person is compared only
+        # with the few holders who could share their name.
+        self.terms_by_initial: dict[str, list[OfficeTerm]] = {}
+        for term in self.terms:
+            for name in (term.name, *term.aliases):
+                key = name.split()[-1][:2].lower()
+                bucket = self.terms_by_initial.setdefault(key, [])
+                if term not in bucket:
+                    bucket.append(term)
         self.countries = kb.countries()
         self.org_nouns = load_org_nouns()
 
@@ -81,7 +90,7 @@ class Coreference:
             parts = max((c.parts for c in group.members), key=len, default=())
             if len(parts) < 2:
                 continue
-            for term in self.terms:
+            for term in self.terms_by_initial.get(parts[-1][:2].lower(), ()):
                 if any(
                     _parts_compatible(parts, tuple(n.split())) for n in (term.name, *term.aliases)
                 ):
@@ -272,18 +281,30 @@ class Coreference:
         self, analysis: Analysis, groups: list[Group], quoted: list[tuple[int, int]]
     ) -> None:
         people = _people(groups)
-        if not people:
-            return
+        # Countries and organisations are `она`/`оно` by the gender of their name's noun
+        # (`Киргизия` → её, `правительство` → оно), and never `он` with a person at hand.
+        others = [g for g in groups if g.members and g.kind_type in {"GPE", "ORG"}]
         genders = {id(g): _gender(analysis, g) for g in people}
+        genders.update({id(g): _noun_gender(analysis, g) for g in others})
         for tok in analysis.tokens:
-            if tok.pos not in {"PRON", "DET"} or any(s <= tok.start < e for s, e in quoted):
+            if tok.pos not in {"PRON", "DET", "ADJ"} or any(s <= tok.start < e for s, e in quoted):
+                continue
+            if tok.pos == "ADJ" and lemma(tok.text) != "сам":
                 continue
             gender = _PRONOUNS.get(lemma(tok.text))
+            if lemma(tok.text) == "сам" and tok.feats.get("Number") != "Plur":
+                # Emphatic `сам` names the person in focus, by its own gender.
+                gender = {"Masc": "m", "Fem": "f"}.get(tok.feats.get("Gender", ""))
             if gender is None or not _third_person(tok):
                 continue
-            group = _antecedent(analysis, people, genders, tok, gender)
+            group = None
+            if gender != "n":
+                group = _antecedent(analysis, people, genders, tok, gender)
+            if group is None and gender != "m":
+                group = _antecedent(analysis, others, genders, tok, gender, strict=True)
             if group is not None:
-                group.members.append(Candidate(tok.start, tok.end, "PER", "pronoun"))
+                kind_type = group.kind_type
+                group.members.append(Candidate(tok.start, tok.end, kind_type, "pronoun"))
 
 
 # --- helpers -----------------------------------------------------------------
@@ -447,6 +468,19 @@ def _recent_subject(
     return best[1] if best else None
 
 
+def _noun_gender(analysis: Analysis, group: Group) -> str | None:
+    """Grammatical gender of the head noun of a name (`служба` f, `правительство` n)."""
+    for c in group.members:
+        if c.kind != "name":
+            continue
+        for k in analysis.token_range(c.start, c.end):
+            tok = analysis.tokens[k]
+            if tok.pos in {"NOUN", "PROPN"} and tok.feats.get("Number") != "Plur":
+                found = tok.feats.get("Gender")
+                return {"Masc": "m", "Fem": "f", "Neut": "n"}.get(found or "")
+    return None
+
+
 def _third_person(tok: Token) -> bool:
     return tok.feats.get("Person", "3") == "3" and tok.feats.get("Number", "Sing") == "Sing"
 
@@ -457,6 +491,7 @@ def _antecedent(
     genders: dict[int, str | None],
     pronoun: Token,
     gender: str,
+    strict: bool = False,
 ) -> Group | None:
     """The nearest person before the pronoun who agrees in gender; a subject wins ties of
     sentence, and the subject of the pronoun's own verb is not its antecedent."""
@@ -464,7 +499,7 @@ def _antecedent(
     best: tuple[int, int, int] | None = None
     chosen: Group | None = None
     for group in people:
-        if genders[id(group)] not in (None, gender):
+        if genders[id(group)] != gender and (strict or genders[id(group)] is not None):
             continue
         for c in group.members:
             if c.start >= pronoun.start or (c.kind == "pronoun" and c.start == pronoun.start):

@@ -89,6 +89,7 @@ class EntityFinder:
         if dateline is not None and dateline.start is not None and dateline.end is not None:
             candidates = [c for c in candidates if not _overlaps(c, dateline.start, dateline.end)]
             candidates.append(self._dateline_place(analysis, dateline))
+        candidates = [c for c in candidates if not _inside_longer_name(c, analysis)]
         for span in analysis.ner:
             candidate = self._from_ner(span, analysis, candidates)
             if candidate is not None:
@@ -135,7 +136,7 @@ class EntityFinder:
         type_ = "ORG" if span.type == "ORG" else "LOC"
         if {lemma(tokens[0].text), lemma(tokens[-1].text)} & self.kb.facility_words:
             type_ = "FAC"
-        else:
+        elif type_ == "LOC":
             prev = _previous_word(analysis, tokens[0])
             if prev is not None and lemma(prev.text) in self.kb.facility_words:
                 type_ = "FAC"
@@ -271,6 +272,9 @@ def _propagate_surnames(analysis: Analysis, candidates: list[Candidate]) -> list
     surnames = {c.parts[-1] for c in candidates if c.type == "PER" and len(c.parts) >= 2}
     if not surnames:
         return []
+    by_initial: dict[str, list[str]] = {}
+    for surname in surnames:
+        by_initial.setdefault(surname[:2].lower(), []).append(surname)
     taken = sorted((c.start, c.end) for c in candidates)
     out = []
     for tok in analysis.tokens:
@@ -278,9 +282,33 @@ def _propagate_surnames(analysis: Analysis, candidates: list[Candidate]) -> list
             continue
         if any(s < tok.end and tok.start < e for s, e in taken):
             continue
-        if any(same_name_part(tok.text, surname) for surname in surnames):
+        found = by_initial.get(tok.text[:2].lower(), ())
+        if found and _name_like(tok) and any(same_name_part(tok.text, s) for s in found):
             out.append(Candidate(tok.start, tok.end, "PER", "name", None, tok.text, (tok.text,)))
     return out
+
+
+def _inside_longer_name(c: Candidate, analysis: Analysis) -> bool:
+    """A KB name that is only part of a longer name (`Курилами` in `Южными Курилами`,
+    `Конгресса` in `Конгресса профсоюзов`) is not a mention; a country inside an
+    organisation's name is (`МИД Латвии`)."""
+    if c.entry is None or c.kind != "name":
+        return False
+    for span in analysis.ner:
+        longer = (
+            span.start <= c.start and c.end <= span.end and span.end - span.start > c.end - c.start
+        )
+        if longer and (span.type == "LOC" or (span.type == "ORG" and c.type != "GPE")):
+            return True
+    return False
+
+
+def _name_like(tok: Token) -> bool:
+    """A word that can be a surname here: tagged a proper noun, or known to pymorphy as one."""
+    if tok.pos == "PROPN":
+        return True
+    tags = vocab().parse(tok.text)[0].tag
+    return "Surn" in tags or "Name" in tags
 
 
 def _join_person(people: list[Group], c: Candidate) -> None:

@@ -28,13 +28,28 @@ def lemma_key(phrase: str) -> tuple[str, ...]:
     return tuple(lemma(t.text) for t in tokenize(phrase) if t.text not in {"«", "»", '"'})
 
 
+# Case endings a name part may take: `Грефа`~`Греф`, `Ыном`~`Ын`, `Батуриной`~`Батурина`.
+_ENDINGS = frozenset(
+    [
+        *("а", "я", "у", "ю", "е", "и", "ы", "о", "ь", "й", "ом", "ем", "ым", "им", "ой"),
+        *("ей", "ую", "юю", "ого", "его", "ому", "ему", "ах", "ях", "ам", "ям", "ами", "ями"),
+        *("ов", "ев", "ых", "их"),
+    ]
+)
+
+
 def same_name_part(a: str, b: str) -> bool:
-    """Whether two name tokens are forms of one name part (`Грефа`~`Греф`, `Ыном`~`Ын`)."""
+    """Whether two name tokens are forms of one name part (`Грефа`~`Греф`, `Ыном`~`Ын`),
+    but not two names sharing a stem (`Путин`/`Путилин`, `Кан`/`Как`)."""
     a, b = a.lower().replace("ё", "е"), b.lower().replace("ё", "е")
-    if a == b or lemma(a) == lemma(b):
+    if a == b:
         return True
-    # Foreign names pymorphy does not know inflect by plain case endings (`Ына`, `Ыном`).
     pairs = zip(a, b, strict=False)
     common = next((i for i, (x, y) in enumerate(pairs) if x != y), min(len(a), len(b)))
-    short, long_ = sorted((len(a), len(b)))
-    return common >= max(2, short - 2) and long_ - common <= 3
+    if common < 2:
+        return False
+    rest_a, rest_b = a[common:], b[common:]
+    # Foreign names pymorphy does not know inflect by plain case endings.
+    if (rest_a in _ENDINGS or not rest_a) and (rest_b in _ENDINGS or not rest_b):
+        return True
+    return lemma(a) == lemma(b) and len(a) > 3
