@@ -75,8 +75,17 @@ class Coreference:
         self._office_holders(groups)
         self._metonyms(analysis, groups)
         owner = _token_owner(analysis, groups)
-        for phrase in self._role_phrases(analysis, owner):
-            self._link_role(analysis, groups, owner, phrase, date)
+        unresolved = [
+            phrase
+            for phrase in self._role_phrases(analysis, owner)
+            if not self._link_role(analysis, groups, owner, phrase, date)
+        ]
+        # `капитан судна пожаловался …` before `Капитан судна Владимир Войтих`: a role
+        # the text explains only later.
+        for phrase in unresolved:
+            later = [g for g in _people(groups) if phrase.role.lemmas[0] in g.role_heads]
+            if len(later) == 1 and phrase.role.kind in {"office", "occupation"}:
+                self._attach(later[0], owner, phrase)
         self._org_nouns(analysis, groups)
         self._pronouns(analysis, groups, quoted)
 
@@ -185,12 +194,16 @@ class Coreference:
         owner: dict[int, Group],
         phrase: RolePhrase,
         date: str | None,
-    ) -> None:
+    ) -> bool:
         person = _apposition(analysis, owner, phrase)
         if person is None:
             person = self._resolve_role(analysis, groups, phrase, date)
         if person is None:
-            return
+            return False
+        self._attach(person, owner, phrase)
+        return True
+
+    def _attach(self, person: Group, owner: dict[int, Group], phrase: RolePhrase) -> None:
         person.members.append(Candidate(phrase.start, phrase.end, "PER", "role"))
         if phrase.role.office:
             person.offices.add((phrase.role.office, phrase.country))

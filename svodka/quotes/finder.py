@@ -88,7 +88,7 @@ class QuoteFinder:
         listed = [(q.start, q.end) for q in out]
         out += self._direct(analysis, owner, cues, marks, used, listed)
         direct = [(q.start, q.end) for q in out if q.kind == "direct"]
-        out += self._indirect(analysis, owner, lemmas, cues, used, direct + listed, marks)
+        out += self._indirect(analysis, owner, lemmas, cues, used, direct + listed, marks, out)
         out.sort(key=lambda q: q.start)
         _first_person(analysis, out)
         return out
@@ -260,7 +260,12 @@ class QuoteFinder:
         k = first
         while k < len(analysis.tokens) and analysis.tokens[k].sent == sent and k < first + 6:
             if k in cues and "direct" in cues[k].frames:
-                return self._speaker(analysis, owner, k), " ".join(cues[k].lemmas), k
+                speaker = self._speaker(analysis, owner, k)
+                if speaker is None:
+                    # A parse that loses the subject: `— сказал на это первый вице-премьер`.
+                    rest = [j for j in analysis.sentence_of(k) if j > k]
+                    speaker = _group_in(analysis, owner, rest[:6])
+                return speaker, " ".join(cues[k].lemmas), k
             if analysis.tokens[k].text in ".!?;":
                 break
             k += 1
@@ -327,6 +332,7 @@ class QuoteFinder:
         used: set[int],
         taken: list[tuple[int, int]],
         marks: list[tuple[int, int]],
+        taken_q: list[QuoteDraft],
     ) -> list[QuoteDraft]:
         out: list[QuoteDraft] = []
         for k, cue in cues.items():
@@ -353,7 +359,15 @@ class QuoteFinder:
         # `Студент отметил, что …, сообщает РИА "Новости"`: the agency only relays a
         # statement already attributed; its post-posed cue is not a second quote.
         post = [q for q in out if q.frame == "post" and _is_post(q, out)]
-        return [q for q in out if q not in post]
+        # A speech verb inside reported words with no actor of its own (`…, что службы
+        # требуют документы`) is part of that statement, not another one.
+        inner = [
+            q
+            for q in out
+            if q.speaker is None
+            and any(o is not q and o.start <= q.start and q.end <= o.end for o in out + taken_q)
+        ]
+        return [q for q in out if q not in post and q not in inner]
 
     def _content(
         self,
@@ -539,6 +553,12 @@ def _sentence_end(analysis: Analysis, k: int, cues: dict[int, Cue] | None = None
             after = analysis.child(j + 1, *_SUBJECT_RELS)
             if cues is not None and j + 1 in cues and after is not None and after > j + 1:
                 return j - 1
+            # `…, Медведев ответил, что …`: a new speaker takes the floor.
+            for verb in (j + 2, j + 3):
+                if cues is not None and verb <= end and verb in cues:
+                    subject = analysis.child(verb, *_SUBJECT_RELS)
+                    if subject is not None and j < subject < verb:
+                        return j - 1
     return end
 
 
