@@ -420,15 +420,21 @@ class QuoteFinder:
                 (c for c in analysis.children[k] if tokens[c].feats.get("VerbForm") == "Inf"), None
             )
             if xcomp is not None:
-                sub = analysis.subtree(xcomp)
-                return _span(analysis, max(sub[0], last + 1), min(sub[-1], clause_end))
+                first = max(analysis.subtree(xcomp)[0], last + 1)
+                return _span(analysis, first, _phrase_end(analysis, xcomp, cues))
         if "obj" in cue.frames:
             obj = analysis.child(k, "obj")
             if obj is not None and tokens[obj].pos == "NOUN":
-                sub = analysis.subtree(obj)
-                return _span(analysis, sub[0], min(sub[-1], clause_end))
-        if "post" in cue.frames:
-            return self._post_content(analysis, k, marks)
+                first = analysis.subtree(obj)[0]
+                return _span(analysis, first, _phrase_end(analysis, obj, cues))
+        if "post" in cue.frames or "postq" in cue.frames:
+            span = self._post_content(analysis, k, marks)
+            # `…, сообщает РИА Новости` relays news; it is the outlet's statement only
+            # when it quotes words (`"поставил задачи", сообщает "Интерфакс"`).
+            relayed = span is not None and "post" not in cue.frames
+            if relayed and not any(span[0] <= s and e <= span[1] for s, e in marks):
+                return None
+            return span
         return None
 
     def _post_content(
@@ -559,6 +565,22 @@ def _sentence_end(analysis: Analysis, k: int, cues: dict[int, Cue] | None = None
                     subject = analysis.child(verb, *_SUBJECT_RELS)
                     if subject is not None and j < subject < verb:
                         return j - 1
+    return end
+
+
+def _phrase_end(analysis: Analysis, k: int, cues: dict[int, Cue]) -> int:
+    """End of a complement that runs from k: it goes on through commas of lists and
+    participles (`деньги, потраченные государством`) and stops where a new clause starts
+    (`, а …`, `, но …`, a finite verb, an attribution)."""
+    tokens = analysis.tokens
+    end = _sentence_end(analysis, k, cues)
+    for j in range(k + 1, end + 1):
+        if tokens[j].text != "," or j + 1 > end:
+            continue
+        nxt = tokens[j + 1]
+        finite = nxt.pos in {"VERB", "AUX"} and nxt.feats.get("VerbForm") == "Fin"
+        if nxt.pos in {"CCONJ", "SCONJ"} or finite or nxt.text in _DASH:
+            return j - 1
     return end
 
 
