@@ -87,10 +87,18 @@ class Gazetteer:
             first, last = tokens[i], tokens[i + size - 1]
             if first.sent != last.sent or not self._cased(first, key, analysis):
                 continue
-            after = analysis.tokens[first.index + 1] if size > 1 else None
+            all_tokens = analysis.tokens
+            if entry.type == "GPE" and _enclosed(all_tokens, first.index, last.index):
+                continue  # a title in quotes: the shuttle `"Колумбия"`, the paper `"Россия"`
+            after = all_tokens[first.index + 1] if size > 1 else None
             if after is not None and after.text in _QUOTES and first.text[:1].islower():
                 # `резиденции «Дяоюйтай»`: a descriptor before a quoted name is not the name.
-                first = analysis.tokens[first.index + 2]
+                first = all_tokens[first.index + 2]
+            elif any(all_tokens[j].text in _QUOTES for j in range(first.index, last.index)):
+                # `РИА "Новости"`: a name quoted inside keeps its closing mark.
+                nxt = last.index + 1
+                if nxt < len(all_tokens) and all_tokens[nxt].text in _QUOTES:
+                    last = all_tokens[nxt]
             return Match(first.start, last.end, entry, "name", first.index, last.index), size
         return None
 
@@ -100,6 +108,15 @@ class Gazetteer:
         if token.text[:1].isupper():
             return key in self.lower_initial or _not_sentence_start_word(token, analysis)
         return key in self.lower_initial
+
+
+def _enclosed(tokens: tuple[Token, ...], first: int, last: int) -> bool:
+    return (
+        first > 0
+        and last + 1 < len(tokens)
+        and tokens[first - 1].text in _QUOTES
+        and tokens[last + 1].text in _QUOTES
+    )
 
 
 def _not_sentence_start_word(token: Token, analysis: Analysis) -> bool:
