@@ -170,3 +170,9 @@ def load_government_nouns() -> dict[tuple[str, ...], bool]:
             lemma_phrase, _, plural = line.partition("\t")
             out[tuple(lemma_phrase.split())] = plural.strip() == "plural"
     return out
+
+
+@cache
+def load_place_nouns() -> dict[str, tuple[str, str]]:
+    """Common nouns standing for a named place: lemma → (entity type, resolution rule)."""
+    return {row["lemma"]: (row["type"], row["rule"]) for row in _rows("place_nouns.tsv")}

@@ -17,6 +17,7 @@ from svodka.kb import (
     Role,
     load_office_terms,
     load_org_nouns,
+    load_place_nouns,
     load_roles,
 )
 from svodka.nlp.analysis import Analysis, Token
@@ -31,6 +32,7 @@ _PRONOUNS = {"он": "m", "она": "f", "оно": "n"}  # lemma → gender of t
 _SUBJECT_RELS = frozenset({"nsubj", "nsubj:pass"})
 _ARGUMENT_RELS = frozenset({"nsubj", "nsubj:pass", "obj", "iobj"})
 _PRONOUN_WINDOW = 3  # sentences back that a pronoun may reach
+_FORMER = frozenset({"бывший", "свергнутый", "прежний", "покойный", "экс", "отставной"})
 
 
 @dataclass(slots=True)
@@ -64,6 +66,7 @@ class Coreference:
                     bucket.append(term)
         self.countries = kb.countries()
         self.org_nouns = load_org_nouns()
+        self.place_nouns = load_place_nouns()
 
     def __call__(
         self,
@@ -87,6 +90,7 @@ class Coreference:
             if len(later) == 1 and phrase.role.kind in {"office", "occupation"}:
                 self._attach(later[0], owner, phrase)
         self._org_nouns(analysis, groups)
+        self._place_nouns(analysis, groups)
         self._pronouns(analysis, groups, quoted)
 
     # --- known people -------------------------------------------------------
@@ -148,7 +152,11 @@ class Coreference:
         self, analysis: Analysis, lemmas: list[str], owner: dict[int, Group], i: int
     ) -> RolePhrase | None:
         tokens = analysis.tokens
-        if tokens[i].pos not in {"NOUN", "PROPN"} or _is_name_token(owner, i):
+        # `военнослужащего`, `военного`: adjectives used as nouns are roles too.
+        nominal = tokens[i].pos in {"NOUN", "PROPN"} or (
+            tokens[i].pos == "ADJ" and tokens[i].rel not in _MODIFIER_RELS
+        )
+        if not nominal or _is_name_token(owner, i):
             return None
         if tokens[i].feats.get("Number") == "Plur":
             return None  # `лидеры России и КНДР` are several people
@@ -230,7 +238,13 @@ class Coreference:
             for g in before:
                 if any(o in wanted and c == country for o, c in g.offices):
                     return g
-            term = self._holder(role.office, country, date)
+            former = any(
+                lemma(analysis.tokens[k].text) in _FORMER
+                or analysis.tokens[k].text.startswith("экс-")
+                for k in range(phrase.first, phrase.head + 1)
+            )
+            # `бывший президент`: today's holder is exactly who it is not.
+            term = None if former else self._holder(role.office, country, date)
             if term is not None:
                 return self._holder_group(groups, term)
             return None
@@ -287,6 +301,41 @@ class Coreference:
                     best = (last, group)
             if best is not None:
                 best[1].members.append(Candidate(tok.start, tok.end, "ORG", "role"))
+
+    # --- places named by a common noun ---------------------------------------
+
+    def _place_nouns(self, analysis: Analysis, groups: list[Group]) -> None:
+        owner = _token_owner(analysis, groups)
+        for tok in analysis.tokens:
+            found = self.place_nouns.get(lemma(tok.text))
+            if found is None or tok.index in owner or tok.pos != "NOUN":
+                continue
+            if tok.feats.get("Number") == "Plur" or _has_place_dependent(analysis, owner, tok):
+                continue
+            type_, rule = found
+            target = self._place_for(analysis, groups, tok, type_, rule)
+            if target is not None:
+                target.members.append(Candidate(tok.start, tok.end, type_, "role"))
+
+    def _place_for(
+        self, analysis: Analysis, groups: list[Group], tok: Token, type_: str, rule: str
+    ) -> Group | None:
+        places = [g for g in groups if g.members and g.kind_type == type_]
+        if rule == "capital":
+            places = [g for g in places if g.entry is not None and g.entry.metonym_of]
+        if rule == "home":
+            person = _recent_subject_group(analysis, _people(groups), tok)
+            country = person.nationality if person is not None else None
+            return next((g for g in places if g.nationality == country and g.entry), None)
+        best: tuple[int, Group] | None = None
+        for group in places:
+            last = _last_before(group, tok.start)
+            k = analysis.token_at(last) if last >= 0 else None
+            if k is None or tok.sent - analysis.tokens[k].sent > _PRONOUN_WINDOW:
+                continue
+            if best is None or last > best[0]:
+                best = (last, group)
+        return best[1] if best else None
 
     # --- pronouns -----------------------------------------------------------
 
@@ -387,6 +436,18 @@ def _apposition(analysis: Analysis, owner: dict[int, Group], phrase: RolePhrase)
     """`Президент РФ Владимир Путин`, or `Гази Хамад, пресс-секретарь …,` set off by commas."""
     tokens = analysis.tokens
     after = phrase.last + 1
+    sub = set(analysis.subtree(phrase.head))
+    # `Глава госкомитета по рыболовству Андрей Крайний`: the role's own tail runs up to the name.
+    for j in range(after, min(after + 5, len(tokens))):
+        group = owner.get(j)
+        if group is not None and group.kind_type == "PER":
+            if j > after and all(
+                k in sub and tokens[k].pos not in {"PUNCT", "VERB"} for k in range(after, j)
+            ):
+                phrase.last, phrase.end, after = j - 1, tokens[j - 1].end, j
+            break
+        if tokens[j].pos in {"PUNCT", "VERB"}:
+            break
     same_sentence = after < len(tokens) and tokens[after].sent == tokens[phrase.last].sent
     if same_sentence and _same_case(tokens[phrase.head], tokens[after]):
         group = owner.get(after)
@@ -477,6 +538,28 @@ def _recent_subject(
             ):
                 continue
             if best is None or c.start > best[0]:
+                best = (c.start, group)
+    return best[1] if best else None
+
+
+def _has_place_dependent(analysis: Analysis, owner: dict[int, Group], tok: Token) -> bool:
+    """`столица Украины`, `российская столица`: a place noun that says whose it is."""
+    return any(
+        (g := owner.get(c)) is not None and g.kind_type in {"GPE", "LOC"}
+        for c in analysis.children[tok.index]
+    )
+
+
+def _recent_subject_group(analysis: Analysis, people: list[Group], tok: Token) -> Group | None:
+    best: tuple[int, Group] | None = None
+    for group in people:
+        for c in group.members:
+            span = analysis.token_range(c.start, c.end)
+            if not span or c.start >= tok.start or tok.sent - analysis.tokens[span[-1]].sent > 3:
+                continue
+            if any(analysis.tokens[k].rel in _SUBJECT_RELS for k in span) and (
+                best is None or c.start > best[0]
+            ):
                 best = (c.start, group)
     return best[1] if best else None
 
