@@ -109,12 +109,23 @@ class QuoteFinder:
     def _speaker(self, analysis: Analysis, owner: dict[int, Group], verb: int) -> Group | None:
         """The group a cue verb's subject stands for; a conjoined verb shares its head's."""
         for _ in range(3):
-            subject = analysis.child(verb, *_SUBJECT_RELS)
-            if subject is not None:
-                return _group_in(analysis, owner, analysis.subtree(subject))
+            subjects = [
+                c for c in analysis.children[verb] if analysis.tokens[c].rel in _SUBJECT_RELS
+            ]
+            # The nearest subject: a parser may hang a second clause's subject on this verb.
+            for subject in sorted(subjects, key=lambda c: abs(c - verb)):
+                group = _group_in(analysis, owner, analysis.subtree(subject))
+                if group is not None:
+                    return group
+            if subjects:
+                return None
             tok = analysis.tokens[verb]
-            if tok.rel in {"conj", "xcomp"} and tok.head is not None:
+            if tok.rel in {"conj", "xcomp", "acl:relcl"} and tok.head is not None:
+                # `распространил заявление, где утверждает…`: up through the noun it qualifies.
                 verb = tok.head
+                head = analysis.tokens[verb]
+                if head.pos == "NOUN" and head.head is not None and tok.rel == "acl:relcl":
+                    verb = head.head
                 continue
             break
         # `в МВД заявили`, `в заявлении группировки говорится`: the place the words come from.
