@@ -590,7 +590,11 @@ def _phrase_end(analysis: Analysis, k: int, cues: dict[int, Cue]) -> int:
             continue
         nxt = tokens[j + 1]
         finite = nxt.pos in {"VERB", "AUX"} and nxt.feats.get("VerbForm") == "Fin"
-        if nxt.pos in {"CCONJ", "SCONJ"} or finite or nxt.text in _DASH:
+        # `…, тем самым нарушив перемирие`: a gerund adds the narrator's comment.
+        gerund = any(
+            tokens[g].feats.get("VerbForm") == "Conv" for g in range(j + 1, min(j + 4, end + 1))
+        )
+        if nxt.pos == "CCONJ" or finite or gerund or nxt.text in _DASH:
             return j - 1
     return end
 
