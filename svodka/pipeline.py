@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -11,7 +10,7 @@ from svodka import kb
 from svodka.events.timex import find_timexes
 from svodka.ingest.document import RawDocument
 from svodka.ingest.html import from_html, looks_like_html
-from svodka.ingest.plain import parse_header
+from svodka.ingest.plain import date_of, parse_header
 from svodka.nlp.analysis import Analyzer
 from svodka.nlp.coref import Coreference
 from svodka.nlp.entities import EntityFinder, build_entities
@@ -49,11 +48,11 @@ class Pipeline:
 
     def _run(self, doc: RawDocument) -> Article:
         text, meta = _prepare(doc)
-        reference = _parse_date(meta["published"])
+        reference = date_of(meta["published"])
         header = parse_header(text, reference)
         published = meta["published"] or header.published
         if reference is None:
-            reference = _parse_date(published)
+            reference = date_of(published)
             if reference is not None and header.dateline is not None:
                 header = parse_header(text, reference)
         analysis = self.analyzer(text)
@@ -108,12 +107,3 @@ def _prepare(doc: RawDocument) -> tuple[str, dict[str, str | None]]:
         text, page = from_html(html, doc.url)
         meta = {k: meta.get(k) or page.get(k) for k in meta}
     return text.replace("\r\n", "\n").replace("\r", "\n"), meta
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None

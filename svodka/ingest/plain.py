@@ -109,7 +109,7 @@ def parse_header(text: str, reference: dt.date | None = None) -> Header:
             caption = leftovers.pop().text if leftovers else None
             header.media.append(Media(caption=caption, credit=credit))
             continue
-        dateline = _dateline(line, reference or _date_of(header.published))
+        dateline = _dateline(line, reference or date_of(header.published))
         if dateline is not None:
             header.dateline, body = dateline
             header.lead = leftovers[-1].text if leftovers else _first_sentence(body)
@@ -219,7 +219,8 @@ def _seconds(value: str) -> str:
     return value + ":00" if re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", value) else value
 
 
-def _date_of(value: str | None) -> dt.date | None:
+def date_of(value: str | None) -> dt.date | None:
+    """The calendar date an ISO date or datetime string starts with, or None."""
     if not value:
         return None
     try:
