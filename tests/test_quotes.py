@@ -313,7 +313,6 @@ ROWS = [
         "Сейчас я возглавляю",
         "Хамид Карзай",
         id="shah-001-direct",
-        xfail='INTERRUPTED: a quote split by its attribution (`"…, - сказал Карзай. - …"`) is not found at all (neither half)',
     ),
     # newsru-2002-world-shah-001
     row(
@@ -323,7 +322,6 @@ ROWS = [
         "Политическое будущее Афганистана",
         "Хамид Карзай",
         id="shah-001-direct-2",
-        xfail='INTERRUPTED: the second half of `"…, - сказал Карзай. - …"` is not found',
     ),
     # newsru-2015-world-merkel-023
     row(
@@ -333,7 +331,6 @@ ROWS = [
         "тяжелая работа",
         "Ангела Меркель",
         id="merkel-023-direct",
-        xfail='INTERRUPTED: `"…, - сказала Меркель. - …"` is not found',
     ),
     # newsru-2015-world-merkel-023
     row(

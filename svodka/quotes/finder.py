@@ -237,6 +237,10 @@ class QuoteFinder:
             words = sum(1 for k in inner if analysis.tokens[k].text[:1].isalnum())
             if words < _MIN_WORDS:
                 continue
+            split = self._split_interrupted(analysis, owner, cues, used, start, end)
+            if split:
+                out.extend(split)
+                continue
             found = self._attribution_after(analysis, owner, cues, end + 1)
             if found is None:
                 found = self._attribution_before(analysis, owner, cues, start - 1)
@@ -244,9 +248,8 @@ class QuoteFinder:
                 speaker, cue, verb = found
                 if verb is not None:
                     used.add(verb)
-                out.extend(
-                    self._split_interrupted(analysis, owner, cues, used, start, end, speaker, cue)
-                )
+                sent = _sent(analysis, start)
+                out.append(QuoteDraft(speaker, "direct", start, end, cue or None, sent))
                 continue
             if words >= _MIN_CUELESS_WORDS and _opens_sentence(text, start - 1):
                 last = next((q for q in reversed(out) if q.start < start), None)
@@ -310,27 +313,28 @@ class QuoteFinder:
         used: set[int],
         start: int,
         end: int,
-        speaker: Group | None,
-        cue: str,
     ) -> list[QuoteDraft]:
-        """`«Первое, — сказал он. — Второе»`: two quotes around the attribution."""
+        """`«Первое, — сказал он. — Второе»`: two quotes around the attribution inside."""
         text = analysis.text
-        sent = _sent(analysis, start)
-        for m in re.finditer(r"[,.!?…]?\s+[—–]\s+(?=\w)", text[start:end]):
+        for m in re.finditer(r"[,.!?…]?\s+[—–-]{1,2}\s+(?=\w)", text[start:end]):
             verb = analysis.token_at(start + m.end())
-            if verb is None or verb not in cues:
+            if verb is None or verb not in cues or "direct" not in cues[verb].frames:
                 continue
-            rest = re.search(r"[.,:]\s+[—–]\s+", text[start + m.end() : end])
+            rest = re.search(r"[.,:]\s+[—–-]{1,2}\s+", text[start + m.end() : end])
             if rest is None:
                 continue
             used.add(verb)
-            who = self._speaker(analysis, owner, verb) or speaker
+            who = self._speaker(analysis, owner, verb)
+            if who is None:
+                after = [j for j in analysis.sentence_of(verb) if j > verb]
+                who = _group_in(analysis, owner, after[:6])
+            cue = " ".join(cues[verb].lemmas)
             second = start + m.end() + rest.end()
             return [
-                QuoteDraft(who, "direct", start, start + m.start(), cue or None, sent),
-                QuoteDraft(who, "direct", second, end, cue or None, _sent(analysis, second)),
+                QuoteDraft(who, "direct", start, start + m.start(), cue, _sent(analysis, start)),
+                QuoteDraft(who, "direct", second, end, cue, _sent(analysis, second)),
             ]
-        return [QuoteDraft(speaker, "direct", start, end, cue or None, sent)]
+        return []
 
     # --- reported speech ----------------------------------------------------
 
