@@ -140,7 +140,6 @@ ROWS = [
         "Владимир Путин",
         "role",
         id="crimea-020-role-2",
-        xfail="ROLE_PHRASE: `Глава государства` is not taken as one role phrase; only `государства` becomes a role mention, and it is linked to Россия",
     ),
     # newsru-2015-finance-russiangas
     row(
@@ -172,7 +171,6 @@ ROWS = [
         "Сергей Лавров",
         "role",
         id="links-role",
-        xfail="BARE_ROLE: bare `министр` (`Так министр прокомментировал`) after `Глава МИД РФ Сергей Лавров` is not a mention at all",
     ),
     # newsru-2018-world-trump-kimsanctions
     row(
@@ -223,7 +221,6 @@ ROWS = [
         "Рамзан Кадыров",
         "role",
         id="kadyrov-026-role",
-        xfail="REGIONAL_ROLE: `Чеченский лидер` after `Глава Чечни Рамзан Кадыров` is not a mention (regional adjective + `лидер`)",
     ),
     # office holders by date
     # newsru-2013-world-obamanew (dated 2010-05-01 here; the article is of 2013-04-16)

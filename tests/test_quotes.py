@@ -256,7 +256,6 @@ ROWS = [
         "чрезвычайно озабочен",
         "Джек Стро",
         id="tl-direct",
-        xfail="BARE_ROLE: `сказал министр` is not linked to `Глава МИД Великобритании` (Джек Стро) of the previous sentence; speaker is None",
     ),
     # newsru-2011-world-kenignoteurope
     row(

@@ -78,9 +78,11 @@ class Coreference:
         self._office_holders(groups)
         self._metonyms(analysis, groups)
         owner = _token_owner(analysis, groups)
+        phrases = self._role_phrases(analysis, owner)
+        in_roles = {k for p in phrases for k in range(p.first, p.last + 1)}
         unresolved = [
             phrase
-            for phrase in self._role_phrases(analysis, owner)
+            for phrase in phrases
             if not self._link_role(analysis, groups, owner, phrase, date)
         ]
         # `капитан судна пожаловался …` before `Капитан судна Владимир Войтих`: a role
@@ -90,7 +92,7 @@ class Coreference:
             if len(later) == 1 and phrase.role.kind in {"office", "occupation"}:
                 self._attach(later[0], owner, phrase)
         self._org_nouns(analysis, groups)
-        self._place_nouns(analysis, groups)
+        self._place_nouns(analysis, groups, in_roles)
         self._pronouns(analysis, groups, quoted)
 
     # --- known people -------------------------------------------------------
@@ -172,7 +174,7 @@ class Coreference:
             first, last = _extend_left(analysis, i), i + size - 1
             if role.kind in {"office", "occupation"}:
                 last = _extend_right(analysis, owner, i, last)
-            country = self._phrase_country(analysis, owner, first, last)
+            country = self._phrase_country(analysis, owner, first, last, role)
             label = " ".join(
                 [lemmas[k] for k in range(first, i + 1)]
                 + [tokens[k].text for k in range(i + 1, last + 1)]
@@ -183,15 +185,15 @@ class Coreference:
         return None
 
     def _phrase_country(
-        self, analysis: Analysis, owner: dict[int, Group], first: int, last: int
+        self, analysis: Analysis, owner: dict[int, Group], first: int, last: int, role: Role
     ) -> str | None:
+        # `глава ВТБ` heads a bank, not Russia; `глава МИД Великобритании` is a British
+        # office all the same, since the role itself names the office.
         for k in range(first, last + 1):
             group = owner.get(k)
+            if group is not None and group.kind_type == "ORG":
+                return None if role.office in _HEAD_OF_STATE else group.nationality
             if group is not None and group.kind_type == "GPE":
-                return group.nationality
-        for k in range(first, last + 1):
-            group = owner.get(k)
-            if group is not None and group.kind_type == "ORG" and group.nationality:
                 return group.nationality
         return None
 
@@ -248,7 +250,15 @@ class Coreference:
             if term is not None:
                 return self._holder_group(groups, term)
             return None
-        same = next((g for g in before if role.lemmas[0] in g.role_heads), None)
+        same = next(
+            (
+                g
+                for g in before
+                if role.lemmas[0] in g.role_heads
+                or any(_same_office(role.office, o) for o, _ in g.offices)
+            ),
+            None,
+        )
         if same is not None or role.kind != "generic":
             return same
         # `Молодой человек утверждает…`: a generic noun takes up the person the previous
@@ -304,11 +314,11 @@ class Coreference:
 
     # --- places named by a common noun ---------------------------------------
 
-    def _place_nouns(self, analysis: Analysis, groups: list[Group]) -> None:
+    def _place_nouns(self, analysis: Analysis, groups: list[Group], skip: set[int]) -> None:
         owner = _token_owner(analysis, groups)
         for tok in analysis.tokens:
             found = self.place_nouns.get(lemma(tok.text))
-            if found is None or tok.index in owner or tok.pos != "NOUN":
+            if found is None or tok.index in owner or tok.index in skip or tok.pos != "NOUN":
                 continue
             if tok.feats.get("Number") == "Plur" or _has_place_dependent(analysis, owner, tok):
                 continue
@@ -464,6 +474,17 @@ def _apposition(analysis: Analysis, owner: dict[int, Group], phrase: RolePhrase)
         ):
             return group
     return None
+
+
+def _same_office(bare: str | None, known: str) -> bool:
+    """A bare `министр` is whichever minister was named; `глава государства` the head of state."""
+    if bare is None:
+        return False
+    if bare == known:
+        return True
+    if bare == "minister":
+        return known.endswith("_minister")
+    return bare in _HEAD_OF_STATE and known in _HEAD_OF_STATE
 
 
 def _same_case(role: Token, name: Token) -> bool:
