@@ -436,7 +436,6 @@ ROWS = [
         "Япония",
         "metonym",
         id="ostrova-001-metonym-2",
-        xfail="METONYM_OBLIQUE: a capital standing for its government is found as a verb's subject or object (`Москва готова`, `Лондон обвинил Москву`, `предупредили Анкару`) but not in a genitive/prepositional/instrumental phrase; `права Токио на Сенкаку` stays the city (LOC, kind name)",
     ),
     # newsru-2008-russia-mids
     row(
@@ -457,7 +456,6 @@ ROWS = [
         "Россия",
         "metonym",
         id="links-metonym",
-        xfail="METONYM_OBLIQUE: a capital standing for its government is found as a verb's subject or object (`Москва готова`, `Лондон обвинил Москву`, `предупредили Анкару`) but not in a genitive/prepositional/instrumental phrase; `в Москве отрицательно относятся` (Moscow = Russia's government) stays the city",
     ),
     # newsru-2017-russia-links
     row(
@@ -468,7 +466,6 @@ ROWS = [
         "США",
         "metonym",
         id="links-metonym-2",
-        xfail="METONYM_OBLIQUE: a capital standing for its government is found as a verb's subject or object (`Москва готова`, `Лондон обвинил Москву`, `предупредили Анкару`) but not in a genitive/prepositional/instrumental phrase; `заявление Вашингтона` stays the city",
     ),
     # newsru-2017-russia-links
     row(
@@ -479,7 +476,6 @@ ROWS = [
         "КНДР",
         "metonym",
         id="links-metonym-3",
-        xfail="METONYM_OBLIQUE: a capital standing for its government is found as a verb's subject or object (`Москва готова`, `Лондон обвинил Москву`, `предупредили Анкару`) but not in a genitive/prepositional/instrumental phrase; `оборвать все связи с Пхеньяном` stays the city",
     ),
     # newsru-2015-russia-gonka
     row(
@@ -490,7 +486,6 @@ ROWS = [
         "Россия",
         "metonym",
         id="gonka-metonym",
-        xfail="METONYM_OBLIQUE: a capital standing for its government is found as a verb's subject or object (`Москва готова`, `Лондон обвинил Москву`, `предупредили Анкару`) but not in a genitive/prepositional/instrumental phrase; `беспокойство Москвы вызывает …` stays the city",
     ),
     # canonical name of a declined surname
     # newsru-2012-russia-lukyanov

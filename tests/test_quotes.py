@@ -430,7 +430,6 @@ ROWS = [
         "экспертиза по гибели сивуча",
         "Вадим Серков",
         id="prim-019-indirect",
-        xfail='MISSED_INDIRECT: `сообщил РИА "Новости", что …` — reported speech is not found when an addressee sits between the cue and `что`',
     ),
     # newsru-2016-russia-prim-019
     row(

@@ -176,3 +176,10 @@ def load_government_nouns() -> dict[tuple[str, ...], bool]:
 def load_place_nouns() -> dict[str, tuple[str, str]]:
     """Common nouns standing for a named place: lemma → (entity type, resolution rule)."""
     return {row["lemma"]: (row["type"], row["rule"]) for row in _rows("place_nouns.tsv")}
+
+
+@cache
+def load_word_list(name: str) -> frozenset[str]:
+    """A one-word-a-line lexicon from `kb/data` (`#` starts a comment line)."""
+    text = resources.files("svodka.kb").joinpath("data", name).read_text("utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))

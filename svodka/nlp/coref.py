@@ -19,6 +19,7 @@ from svodka.kb import (
     load_org_nouns,
     load_place_nouns,
     load_roles,
+    load_word_list,
 )
 from svodka.nlp.analysis import Analysis, Token
 from svodka.nlp.entities import Candidate, Group, _parts_compatible
@@ -67,6 +68,8 @@ class Coreference:
         self.countries = kb.countries()
         self.org_nouns = load_org_nouns()
         self.place_nouns = load_place_nouns()
+        self.stance_nouns = load_word_list("stance_nouns.txt")
+        self.attitude_verbs = load_word_list("attitude_verbs.txt")
 
     def __call__(
         self,
@@ -123,7 +126,9 @@ class Coreference:
             if entry is None or not entry.metonym_of or entry.metonym_of not in self.countries:
                 continue
             for member in list(group.members):
-                if member.kind != "name" or member.fixed or not _acts(analysis, member):
+                if member.kind != "name" or member.fixed:
+                    continue
+                if not _acts(analysis, member, self.stance_nouns, self.attitude_verbs):
                     continue
                 country = self.countries[entry.metonym_of]
                 target = by_country.get(country.key)
@@ -497,8 +502,12 @@ def _named_at(group: Group, offset: int) -> bool:
     return any(c.kind == "name" and c.start <= offset < c.end for c in group.members)
 
 
-def _acts(analysis: Analysis, member: Candidate) -> bool:
-    """Whether a place name is an actor here: subject or object, not `в Москве`."""
+def _acts(
+    analysis: Analysis, member: Candidate, stance: frozenset[str], attitude: frozenset[str]
+) -> bool:
+    """Whether a place name is an actor here: subject or object (`Москва заявила`), whose
+    stance a noun reports (`позиция Москвы`, `связи с Пхеньяном`), or where people speak
+    with no subject (`в Кремле пояснили`); not a plain place (`в Москве`, `мэр Москвы`)."""
     span = analysis.token_range(member.start, member.end)
     if not span:
         return False
@@ -507,12 +516,30 @@ def _acts(analysis: Analysis, member: Candidate) -> bool:
         span[0],
     )
     tok = analysis.tokens[root]
-    if analysis.child(root, "case") is not None:
+    head = analysis.tokens[tok.head] if tok.head is not None else None
+    case = analysis.child(root, "case")
+    prep = lemma(analysis.tokens[case].text) if case is not None else None
+    if head is not None and lemma(head.text) in stance and tok.rel in {"nmod", "obl"}:
+        return prep in {None, "с", "со", "против", "между"}
+    if prep == "в" and head is not None and _impersonal(analysis, head, attitude):
+        return True
+    if case is not None:
         return False
     prev = analysis.tokens[span[0] - 1] if span[0] > 0 else None
     if prev is not None and prev.pos == "ADP":
         return False
     return tok.rel in _ARGUMENT_RELS or (tok.rel == "obl" and tok.feats.get("Case") == "Dat")
+
+
+def _impersonal(analysis: Analysis, verb: Token, attitude: frozenset[str]) -> bool:
+    """`заявили`, `относятся`: a plural verb with no subject, its speakers left unnamed."""
+    return (
+        lemma(verb.text) in attitude
+        and verb.pos == "VERB"
+        and verb.feats.get("Number") == "Plur"
+        and verb.feats.get("VerbForm") == "Fin"
+        and analysis.child(verb.index, "nsubj", "nsubj:pass") is None
+    )
 
 
 def _gender(analysis: Analysis, group: Group) -> str | None:

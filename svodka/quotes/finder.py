@@ -114,6 +114,7 @@ class QuoteFinder:
             ]
             # The nearest subject: a parser may hang a second clause's subject on this verb.
             for subject in sorted(subjects, key=lambda c: abs(c - verb)):
+                subject = _antecedent_of_relative(analysis, subject)
                 group = _group_in(analysis, owner, analysis.subtree(subject))
                 if group is not None:
                     return group
@@ -509,6 +510,18 @@ class QuoteFinder:
 # --- helpers -----------------------------------------------------------------
 
 
+def _antecedent_of_relative(analysis: Analysis, k: int) -> int:
+    """`Янукович, который … подчеркнул`: a relative pronoun subject is its noun."""
+    tok = analysis.tokens[k]
+    if lemma(tok.text) != "который":
+        return k
+    clause = tok.head
+    while clause is not None and analysis.tokens[clause].rel != "acl:relcl":
+        clause = analysis.tokens[clause].head
+    noun = analysis.tokens[clause].head if clause is not None else None
+    return noun if noun is not None else k
+
+
 def _owner(analysis: Analysis, groups: list[Group]) -> dict[int, Group]:
     owner: dict[int, Group] = {}
     # Role and pronoun mentions count as much as names for finding a speaker.
@@ -542,7 +555,7 @@ def _that_after(analysis: Analysis, lemmas: list[str], k: int) -> int | None:
             return j
         if tokens[j].pos == "VERB" and tokens[j].feats.get("VerbForm") == "Fin":
             return None
-        if tokens[j].text in {".", ";", ":"} or tokens[j].text in '«"':
+        if tokens[j].text in {".", ";", ":"}:
             return None
     return None
 
