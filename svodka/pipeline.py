@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from svodka import kb
+from svodka.events.finder import EventFinder, to_records
 from svodka.events.timex import find_timexes
 from svodka.ingest.document import RawDocument
 from svodka.ingest.html import from_html, looks_like_html
@@ -33,6 +34,7 @@ class Pipeline:
         self.entities = EntityFinder(knowledge)
         self.coref = Coreference(knowledge)
         self.quotes = QuoteFinder()
+        self.events = EventFinder()
 
     def __call__(self, doc: RawDocument | str, **metadata: Any) -> Article:
         if isinstance(doc, str):
@@ -61,7 +63,16 @@ class Pipeline:
         self.coref(analysis, groups, date, quoted_spans(text))
         drafts = self.quotes(analysis, groups)
         timexes = find_timexes(text, reference)
+        events = self.events(
+            analysis,
+            groups,
+            timexes,
+            date,
+            header.dateline.date if header.dateline else None,
+            drafts,
+        )
         entities = build_entities(groups, text)
+        event_records = to_records(events, text)
         quotes = [
             Quote(
                 speaker=q.speaker.id if q.speaker is not None and q.speaker.id else None,
@@ -88,6 +99,7 @@ class Pipeline:
             lead=header.lead,
             entities=tuple(entities),
             quotes=tuple(quotes),
+            events=tuple(event_records),
             timexes=tuple(timexes),
         )
 

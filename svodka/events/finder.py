@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
 from svodka.nlp.analysis import Analysis
 from svodka.nlp.entities import Group
-from svodka.nlp.morph import lemma, vocab
+from svodka.nlp.morph import lemma, lemma_key, vocab
 from svodka.quotes.finder import QuoteDraft
 from svodka.records import Event, Range, Span, Timex
 
@@ -32,16 +32,16 @@ _SUBJECT_RELS = ("nsubj", "nsubj:pass")
 # A subject-less verb takes the subject of the clause it hangs from (`намерен подать`,
 # `заявил, что не выдаст`, `осудив переворот, заявил`).
 _CLIMB_RELS = frozenset({"xcomp", "conj", "advcl", "ccomp", "acl", "nmod", "obl", "csubj"})
-# Dependents that are not part of a noun phrase's own actor.
-_NOT_PHRASE = frozenset(
-    {"acl", "acl:relcl", "conj", "punct", "case", "cc", "parataxis", "advcl", "mark"}
-)
 # Dependents of a governor that are not the content a promise or demand is about.
 _NOT_CONTENT = frozenset(
     {"nsubj", "nsubj:pass", "conj", "advcl", "parataxis", "acl", "acl:relcl", "punct", "csubj"}
 )
 _CONTENT_PREPS = frozenset({"к", "о", "на", "от"})
-_MUTUAL = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+_TAKING_PART = frozenset({"", "на", "в", "с", "после", "перед", "до", "при", "накануне"})
+# Types whose bare nouns refer back: an article's `встреча` or `заседание` is its one meeting;
+# a bare `удары` may well be new strikes.
+_ANAPHORIC = frozenset({"CONSULT"})
+_FORCE = frozenset({"ASSAULT", "COERCE", "THREATEN"})  # a place they hit stands for its country
 _SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 _ABSORBING = frozenset({"AGREE", "REQUEST", "REJECT", "THREATEN"})
 # Verbal acts whose actor, unnamed inside a quote, is the speaker.
@@ -49,7 +49,7 @@ _SPEECH_TYPES = frozenset(
     {"AGREE", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "CONSULT"}
 )
 _FIRST_PERSON = frozenset({"я", "мы"})
-_RELATIVE = frozenset({"который", "что"})
+_RELATIVE = frozenset({"который"})
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _DURATION = re.compile(r"^P(?:\d|T|X)")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -86,6 +86,8 @@ class Lexicon:
     roles: dict[str, frozenset[str]]  # context word → roles (intent, negation, light…)
     light_frames: dict[str, tuple[str, ...]]
     places: frozenset[str]
+    state_nouns: frozenset[str]
+    relatives: frozenset[str]
     conversions: dict[tuple[str, str, str], tuple[str, str]]
 
 
@@ -94,6 +96,13 @@ def _rows(name: str) -> list[dict[str, str]]:
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
     header = lines[0].split("\t")
     return [dict(zip(header, ln.split("\t"), strict=False)) for ln in lines[1:]]
+
+
+def _words(name: str) -> frozenset[str]:
+    text = resources.files("svodka.events").joinpath("data", name).read_text("utf-8")
+    return frozenset(
+        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")
+    )
 
 
 def _split(value: str | None, sep: str = ",") -> tuple[str, ...]:
@@ -109,6 +118,15 @@ def _head_index(words: list[str], pos: str) -> int:
     return 0
 
 
+def _source_frames(row: dict[str, str], default: tuple[str, ...]) -> tuple[str, ...]:
+    """A row's source frames: its own; none for `-`; by default none for an inverse trigger,
+    whose subject is its recipient."""
+    value = row.get("source") or ""
+    if value == "-":
+        return ()
+    return _split(value) or (() if "inverse" in _split(row.get("flags"), " ") else default)
+
+
 @cache
 def load_lexicon() -> Lexicon:
     """The trigger lexicon and its companion tables, read once per process."""
@@ -121,7 +139,7 @@ def load_lexicon() -> Lexicon:
         # The same normalisation as the text's, so a row matches whatever pymorphy makes of it.
         words = [lemma(w) for w in r["lemma"].split()]
         head = _head_index(words, r["pos"])
-        default_source, default_target = frames[(r["type"], r["pos"])]
+        default_source, default_target = frames.get((r["type"], r["pos"]), ((), ()))
         row = Trigger(
             head=words[head],
             rest=tuple(words[:head] + words[head + 1 :]),
@@ -130,7 +148,7 @@ def load_lexicon() -> Lexicon:
             cameo=r["cameo"],
             mode=r.get("mode") or None,
             sense=r.get("sense") or r["lemma"],
-            source=_split(r.get("source")) or default_source,
+            source=_source_frames(r, default_source),
             target=_split(r.get("target")) or default_target,
             flags=frozenset(_split(r.get("flags"), " ")),
         )
@@ -141,7 +159,6 @@ def load_lexicon() -> Lexicon:
         roles.setdefault(r["lemma"], set()).add(r["role"])
         if r["role"] == "light":
             light[r["lemma"]] = _split(r.get("frames"))
-    places = resources.files("svodka.events").joinpath("data", "place_nouns.txt")
     conversions = {
         (r["kind"], r["from"], r["event"]): (r["to"], r["cameo"]) for r in _rows("conversions.tsv")
     }
@@ -149,11 +166,9 @@ def load_lexicon() -> Lexicon:
         triggers={k: tuple(sorted(v, key=lambda t: -len(t.rest))) for k, v in triggers.items()},
         roles={k: frozenset(v) for k, v in roles.items()},
         light_frames=light,
-        places=frozenset(
-            ln.strip()
-            for ln in places.read_text("utf-8").splitlines()
-            if ln.strip() and not ln.startswith("#")
-        ),
+        places=_words("place_nouns.txt"),
+        state_nouns=_words("state_nouns.txt"),
+        relatives=_words("relative_nouns.txt"),
         conversions=conversions,
     )
 
@@ -181,7 +196,8 @@ class EventDraft:
     token: int = -1  # the trigger's head token
     sent: int = -1
     flags: frozenset[str] = frozenset()
-    planned: bool = False  # intent read from the grammar (future, plans), not the word
+    nominal: bool = False  # a noun with no actor refers back (`Встреча прошла…`)
+    planned: bool = False  # intent read from the grammar (future, plans, conditions)
     vague_time: bool = False  # its own time is vague (`ранее`): no story date for it
     story: bool = False  # told as what happened on the story's day
     mentions: list[tuple[int, int]] = field(default_factory=list)
@@ -198,11 +214,12 @@ class _Context:
     analysis: Analysis
     lemmas: list[str]
     owner: dict[int, Group]
+    country_of: dict[str, Group]  # ISO3 → the article's group for that country
     timex_at: dict[int, Timex]  # a timex's head token → the timex
     quotes: Sequence[QuoteDraft]
     headline_end: int
     lead: tuple[int, int]
-    used: set[int] = field(default_factory=set)
+    paren: list[int]  # per token: where its innermost parenthesis opens, -1 outside any
 
 
 class EventFinder:
@@ -221,72 +238,79 @@ class EventFinder:
         quotes: Sequence[QuoteDraft] = (),
     ) -> list[EventDraft]:
         ctx = _context(analysis, groups, timexes, quotes)
-        drafts = []
-        for k, row, tokens in self._triggers(ctx):
-            draft = self._draft(ctx, k, row, tokens)
-            if draft is not None:
-                drafts.append(draft)
+        drafts = [self._draft(ctx, k, row, tokens) for k, row, tokens in self._triggers(ctx)]
         drafts = self._absorb(ctx, drafts)
         for d in drafts:
             self._convert(d)
             _split_mutual(d)
         _fill_partners(drafts)
-        drafts = [d for d in drafts if _valid(d)]
-        events = _merge(drafts)
+        events = _merge([d for d in drafts if _valid(d)])
         story = _story_date(ctx, timexes, reference, dateline_date)
         for e in events:
             if e.date is None and story and e.story and not e.planned and not e.vague_time:
                 e.date = story
+            _third_party(e)
         return events
 
     # --- triggers -----------------------------------------------------------
 
-    def _triggers(self, ctx: _Context) -> Iterable[tuple[int, Trigger, list[int]]]:
-        """(head token, lexicon row, all its tokens) for every trigger, phrases first."""
-        a = ctx.analysis
+    def _triggers(self, ctx: _Context) -> list[tuple[int, Trigger, list[int]]]:
+        """(head token, lexicon row, all its tokens) for every trigger; a phrase's words are
+        not triggers of their own (`переговоры` in `провел переговоры`)."""
         found: list[tuple[int, Trigger, list[int]]] = []
-        for k, tok in enumerate(a.tokens):
-            rows = self.lexicon.triggers.get(ctx.lemmas[k])
-            if not rows or k in ctx.used:
-                continue
-            for row in rows:
+        for k, tok in enumerate(ctx.analysis.tokens):
+            for row in self.lexicon.triggers.get(ctx.lemmas[k], ()):
                 if not _pos_fits(tok.pos, row.pos) or not self._conditions(ctx, k, row):
                     continue
                 tokens = _phrase_tokens(ctx, k, row)
                 if tokens is not None:
                     found.append((k, row, tokens))
-                    ctx.used.update(tokens)
                     break
-        # A phrase claimed a word that was matched earlier on its own (`переговоры` before
-        # `провел`): the phrase wins.
-        claimed = {t for k, row, tokens in found if row.rest for t in tokens if t != k}
-        return [f for f in found if f[0] not in claimed]
+        claimed = {t for k, _, tokens in found for t in tokens if t != k}
+        # Rows of type `-` are phrases that only look like events (`заседание суда`).
+        return [f for f in found if f[0] not in claimed and f[1].type != "-"]
 
     def _conditions(self, ctx: _Context, k: int, row: Trigger) -> bool:
+        """A row's own conditions (`if:inf`, `if:passive`, `skip:с`); an event noun is never
+        a person (`критика` of `музыкального критика`)."""
         a = ctx.analysis
+        tok = a.tokens[k]
+        if row.pos == "NOUN" and tok.feats.get("Animacy") == "Anim":
+            return False
         infinitive = any(
             a.tokens[c].feats.get("VerbForm") == "Inf" and a.tokens[c].rel in {"xcomp", "obj"}
             for c in a.children[k]
         )
-        if "if:inf" in row.flags and not infinitive:
+        obj = a.child(k, "obj")
+        if "quoted" in row.flags and _quote_at(ctx, tok.start) is None:
             return False
-        if "if:noinf" in row.flags and infinitive:
-            return False
-        preps = {f.split(":", 1)[1] for f in row.flags if f.startswith("skip:")}
-        return not preps or _prep(ctx, k) not in preps
+        checks = {
+            "inf": infinitive,
+            "passive": _passive(a, k),
+            # `прошу передать…`: a polite first-person formula, not a request
+            "first": tok.feats.get("Person") == "1" and tok.feats.get("Tense") == "Pres",
+            "personobj": obj is not None
+            and any(g.kind_type == "PER" for g in self._actors(ctx, obj)),
+        }
+        for flag in row.flags:
+            kind, _, value = flag.partition(":")
+            if kind == "if" and checks[value.removeprefix("no")] == value.startswith("no"):
+                return False
+            if kind == "skip" and _prep(ctx, k) == value:
+                return False
+        return True
 
     # --- one event ----------------------------------------------------------
 
-    def _draft(self, ctx: _Context, k: int, row: Trigger, tokens: list[int]) -> EventDraft | None:
+    def _draft(self, ctx: _Context, k: int, row: Trigger, tokens: list[int]) -> EventDraft:
         a = ctx.analysis
         tok = a.tokens[k]
-        verbal = row.pos == "VERB"
-        governors = self._governors(ctx, k) if not verbal else []
-        source, target = self._participants(ctx, k, row, governors)
+        governor = self._governor(ctx, k) if row.pos == "NOUN" else None
+        source, target = self._participants(ctx, k, row, tokens, governor)
         first, end = a.sentences[tok.sent]
-        start_tok, end_tok = min(tokens), max(tokens)
-        if end_tok - start_tok > len(tokens):  # a phrase spread over the clause: its head only
-            start_tok = end_tok = k
+        lo, hi = min(tokens), max(tokens)
+        if hi - lo >= len(tokens) + 1:  # a phrase spread over the clause: its head only
+            lo = hi = k
         draft = EventDraft(
             type=row.type,
             cameo=row.cameo,
@@ -298,71 +322,90 @@ class EventFinder:
             duration=None,
             intent="intent" in row.flags,
             negated=self._negated(ctx, k, tokens),
-            trigger=(a.tokens[start_tok].start, a.tokens[end_tok].end),
+            trigger=(a.tokens[lo].start, a.tokens[hi].end),
             sentence=(a.tokens[first].start, a.tokens[end - 1].end),
             sense=row.sense,
             token=k,
             sent=tok.sent,
             flags=row.flags,
+            nominal=row.pos == "NOUN",
         )
         draft.mentions.append(draft.trigger)
         if self._planned(ctx, k):
             draft.planned = draft.intent = True
-        heads = [k, *(g for g, how in governors if how != "report")]
-        draft.location = self._location(ctx, heads, draft.actors)
-        self._time(ctx, draft, k, governors)
+        heads = list(tokens)
+        if governor is not None and governor[1] in {"light", "occur", "other", "noun"}:
+            heads.append(governor[0])
+        draft.location = self._location(ctx, heads)
+        self._time(ctx, draft, k, governor)
         return draft
 
-    def _governors(self, ctx: _Context, k: int) -> list[tuple[int, str]]:
+    def _governor(self, ctx: _Context, k: int) -> tuple[int, str] | None:
         """The verb an event noun hangs from, and how: `light` (`провел переговоры`), `occur`
-        (`встреча прошла`), `report` (`подтвердили гибель`) or `other` (`на заседании
-        рассмотрел`). A verbless caption's noun hangs from its root: `noun`."""
+        (`встреча прошла`), `report` (`подтвердили гибель`), `other` (`на заседании
+        рассмотрел`, `в ходе встречи заявил`) or `far` (deeper inside one of its phrases). A
+        verbless caption's noun hangs from its root: `noun`."""
         a = ctx.analysis
         node = k
-        for _ in range(3):
+        for _ in range(4):
             head = a.tokens[node].head
             if head is None:
-                return []
+                return None
             roles = self.lexicon.roles.get(ctx.lemmas[head], frozenset())
             htok = a.tokens[head]
-            if htok.pos in {"VERB", "AUX"} or (htok.pos == "ADJ" and "VerbForm" in htok.feats):
-                if "occur" in roles and a.tokens[node].rel in _SUBJECT_RELS and node == k:
-                    return [(head, "occur")]
-                if "light" in roles and node == k:
-                    return [(head, "light")]
-                if "report" in roles:
-                    return [(head, "report")]
-                return [(head, "other")]
-            if a.tokens[head].head is None and htok.pos in {"NOUN", "PROPN"}:
-                return [(head, "noun")]
+            if htok.pos in {"VERB", "AUX"} or "VerbForm" in htok.feats:
+                if node == k and "occur" in roles and a.tokens[k].rel in _SUBJECT_RELS:
+                    return head, "occur"
+                if node == k and "light" in roles:
+                    return head, "light"
+                rel = a.tokens[node].rel
+                if node == k:
+                    # `на заседании`, `после переговоров`: circumstances the doer took part in;
+                    # `по обвинению`, `из-за ударов` are not.
+                    close = rel in {"obl", "nmod"} and _prep(ctx, k) in _TAKING_PART
+                else:  # through a frame noun (`в ходе встречи`, `слова благодарности`)
+                    close = rel in {"obl", "nmod", "obj"}
+                if "report" in roles and not close:
+                    return head, "report"
+                return head, "other" if close else "far"
+            if htok.head is None and htok.pos in {"NOUN", "PROPN"}:
+                return head, "noun"
+            if "frame" not in roles:
+                return None
             node = head
-        return []
+        return None
 
     # --- participants -------------------------------------------------------
 
     def _participants(
-        self, ctx: _Context, k: int, row: Trigger, governors: list[tuple[int, str]]
+        self,
+        ctx: _Context,
+        k: int,
+        row: Trigger,
+        tokens: list[int],
+        governor: tuple[int, str] | None,
     ) -> tuple[list[Group], list[Group]]:
         a = ctx.analysis
         tok = a.tokens[k]
         source: list[Group] = []
         target: list[Group] = []
-        passive = (
-            tok.feats.get("Voice") == "Pass" or a.child(k, "nsubj:pass", "aux:pass") is not None
-        )
-        subject = self._subject(ctx, k) if row.pos == "VERB" else []
+        passive = _passive(a, k)
+        subject = self._subject(ctx, k) if row.pos == "VERB" else None
+        subject_actors = self._actors(ctx, subject) if subject is not None else []
+        if subject is None and row.pos == "VERB" and not passive:
+            subject_actors = self._impersonal(ctx, k)
         for frame in row.source:
             if frame == "subj":
-                source += self._agent(ctx, k) if passive else subject
+                source += self._agent(ctx, k) if passive else subject_actors
             else:
-                source += self._frame(ctx, k, frame)
+                source += [g for t in tokens for g in self._frame(ctx, t, frame)]
         for frame in row.target:
             if frame == "subj":
-                target += subject
+                target += subject_actors
             elif not (frame == "obj" and passive):
-                target += self._frame(ctx, k, frame)
+                target += [g for t in tokens for g in self._frame(ctx, t, frame)]
         if passive and "inverse" not in row.flags:
-            target += subject  # `был задержан`: the subject is the one acted on
+            target += subject_actors  # `был задержан`: the subject is the one acted on
         if (
             tok.feats.get("VerbForm") == "Part"
             and tok.rel in {"amod", "acl"}
@@ -370,25 +413,8 @@ class EventFinder:
         ):
             # `освобожденный студент`: a passive participle's noun is the one acted on.
             (target if passive else source).extend(self._actors(ctx, tok.head))
-        if row.pos == "NOUN" and governors:
-            gov, how = governors[0]
-            agentive = "gen" in row.source
-            if how == "light":
-                if not source:
-                    source = self._subject(ctx, gov)
-                for frame in (*self.lexicon.light_frames.get(ctx.lemmas[gov], ()), *row.target):
-                    target += self._frame(ctx, gov, frame)
-            elif how == "noun" and not source and agentive:
-                source = self._actors(ctx, gov)
-            elif how == "other" and agentive:
-                if not source:
-                    source = self._subject(ctx, gov)
-                if not target:
-                    for frame in row.target:
-                        target += self._frame(ctx, gov, frame)
-            elif how == "report" and not source and agentive and self._planned(ctx, k):
-                # `заявил о скорой встрече`: who announces a plan of theirs takes part in it.
-                source = self._subject(ctx, gov)
+        if governor is not None:
+            source, target = self._from_governor(ctx, k, row, governor, source, target)
         quote = _quote_at(ctx, tok.start)
         if (
             quote is not None
@@ -396,39 +422,85 @@ class EventFinder:
             and row.type in _SPEECH_TYPES
             and not source
             and quote.speaker not in target
+            # `Прошу передать…`, `решение будет обжаловано`: the speaker's own act
+            and (subject is None or passive or ctx.lemmas[subject] in _FIRST_PERSON)
+            and (row.pos == "VERB" or "quoted" in row.flags or _first_person_verb(a, governor))
         ):
             source = [quote.speaker]
-        source = _unique(source)
-        target = [g for g in _unique(target) if g not in source]
+        source = [p for g in source if (p := _as_actor(ctx, g, row.type, False)) is not None]
+        target = [p for g in target if (p := _as_actor(ctx, g, row.type, True)) is not None]
+        return _unique(source), [g for g in _unique(target) if g not in source]
+
+    def _from_governor(
+        self,
+        ctx: _Context,
+        k: int,
+        row: Trigger,
+        governor: tuple[int, str],
+        source: list[Group],
+        target: list[Group],
+    ) -> tuple[list[Group], list[Group]]:
+        """An event noun's missing actors from the verb it hangs from: `Путин провел
+        переговоры`, `Совет на заседании рассмотрел`, `заявил о скорой встрече`."""
+        a = ctx.analysis
+        gov, how = governor
+        # Nouns of what is done to someone (`гибель`, `арест`) name no doer through the verb.
+        agentive = "gen" in row.source
+        passive = a.tokens[gov].feats.get("Voice") == "Pass"
+        subject = _direct_subject(a, gov)
+        doer = self._actors(ctx, subject) if subject is not None and not passive else []
+        if how == "light":
+            source = source or doer
+            for frame in (*self.lexicon.light_frames.get(ctx.lemmas[gov], ()), *row.target):
+                target = target + self._frame(ctx, gov, frame)
+        elif how == "noun" and agentive and not source:
+            source = self._actors(ctx, gov)
+        elif how == "other" and agentive:
+            source = source or doer
+            if not target:
+                target = [g for frame in row.target for g in self._frame(ctx, gov, frame)]
+        elif how == "report" and agentive and not source and self._planned(ctx, k):
+            source = doer  # `заявил о скорой встрече`: who announces a plan takes part in it
         return source, target
 
-    def _subject(self, ctx: _Context, k: int) -> list[Group]:
+    def _subject(self, ctx: _Context, k: int) -> int | None:
+        """A verb's subject token; a subject-less one takes that of the clause it hangs from,
+        if they agree (`ей угрожали` does not take the subject of `Юрова сообщила`)."""
         a = ctx.analysis
+        number = a.tokens[k].feats.get("Number")
         node = k
         for _ in range(4):
             subject = a.child(node, *_SUBJECT_RELS)
             if subject is not None:
-                return self._actors(ctx, subject)
+                own = a.tokens[subject].feats.get("Number")
+                if node != k and number and own and number != own:
+                    return None
+                # A parenthesis (`организация запрещена в РФ`) keeps its own subject.
+                return subject if ctx.paren[subject] == ctx.paren[k] else None
             tok = a.tokens[node]
             if tok.rel not in _CLIMB_RELS or tok.head is None:
-                break
+                return None
             node = tok.head
-        return []
+        return None
+
+    def _impersonal(self, ctx: _Context, k: int) -> list[Group]:
+        """`в ЕС ввели санкции`, `в Кремле заявили`: a subject-less plural names its doer by
+        where it sits."""
+        a = ctx.analysis
+        tok = a.tokens[k]
+        if tok.feats.get("Number") != "Plur" or tok.feats.get("VerbForm") != "Fin":
+            return []
+        out: list[Group] = []
+        for c in a.children[k]:
+            if a.tokens[c].rel == "obl" and _prep(ctx, c) in {"в", "у"}:
+                group = ctx.owner.get(c)
+                if group is not None and group.kind_type in {"ORG", "GPE", "FAC"}:
+                    out.append(group)
+        return out
 
     def _agent(self, ctx: _Context, k: int) -> list[Group]:
         """A passive's doer: the bare instrumental (`задержан пограничной службой`)."""
-        a = ctx.analysis
-        out: list[Group] = []
-        for c in a.children[k]:
-            tok = a.tokens[c]
-            if (
-                tok.rel in {"obl", "obl:agent"}
-                and tok.feats.get("Case") == "Ins"
-                and not _prep(ctx, c)
-            ):
-                if c not in ctx.timex_at:
-                    out += self._actors(ctx, c)
-        return out
+        return self._frame(ctx, k, "ins")
 
     def _frame(self, ctx: _Context, k: int, frame: str) -> list[Group]:
         """The actors a frame names among a word's dependents."""
@@ -438,61 +510,99 @@ class EventFinder:
             tok = a.tokens[c]
             prep = _prep(ctx, c)
             case = tok.feats.get("Case")
-            hit = False
             if frame == "obj":
                 hit = tok.rel == "obj"
             elif frame == "dat":
                 hit = not prep and case == "Dat" and tok.rel in {"iobj", "obl", "nmod", "obj"}
+            elif frame == "ins":
+                hit = (
+                    not prep
+                    and case == "Ins"
+                    and tok.rel in {"obl", "nmod"}
+                    and c not in ctx.timex_at
+                )
             elif frame == "gen":
                 hit = (not prep and case == "Gen" and tok.rel == "nmod") or (
-                    tok.rel in {"det", "nmod:poss"}
-                    and ctx.lemmas[c] in {"он", "она", "они", "его", "ее", "их"}
+                    tok.rel in {"det", "nmod:poss"} and ctx.lemmas[c] in _POSSESSIVE
                 )
             elif frame == "amod":
                 hit = tok.rel == "amod"
+            elif frame == "content":
+                # `пригрозило закрыть авиабазу США`: whom the threatened act would hit
+                if tok.feats.get("VerbForm") == "Inf" and tok.rel not in _NOT_CONTENT:
+                    for n in a.children[c]:
+                        if a.tokens[n].rel == "obj" or _prep(ctx, n) in {"против", "по"}:
+                            out += self._actors(ctx, n)
+                continue
             elif frame == "loc":
                 if prep in {"в", "на"}:
                     out += [g for g in self._actors(ctx, c) if g.kind_type in {"GPE", "LOC"}]
                 continue
-            elif frame in {"в_адрес", "в_отношении"}:
-                word = frame.split("_")[1]
-                if prep == "в" and ctx.lemmas[c] == lemma(word):
+            elif frame in _COMPOUND_PREPS:
+                if prep == "в" and ctx.lemmas[c] == _COMPOUND_PREPS[frame]:
                     for n in a.children[c]:
                         if a.tokens[n].rel == "nmod":
                             out += self._actors(ctx, n)
                 continue
             else:
-                hit = prep == frame and ctx.lemmas[c] not in {"адрес", "отношение", "имя"}
+                # `в`/`на` name a recipient only as a direction (`запрос в Минск`), not a place.
+                hit = (
+                    prep == frame
+                    and ctx.lemmas[c] not in _COMPOUND_PREPS.values()
+                    and (frame not in {"в", "на"} or case == "Acc")
+                )
             if hit:
                 out += self._actors(ctx, c)
         return out
 
-    def _actors(self, ctx: _Context, c: int) -> list[Group]:
-        """The actors a phrase names: its own word's group, else the nearest one inside it
-        (`работы правительства и Совета безопасности`), with what is coordinated to it."""
+    def _phrase_actor(self, ctx: _Context, t: int, depth: int) -> Group | None:
+        """The actor token t names inside a phrase: a city deep inside is a place, and a
+        nationality adjective or possessive names its country only on the state's people and
+        bodies."""
+        group = _actor(ctx, t)
+        if group is None or depth == 0:
+            return group
+        if group.kind_type == "LOC":
+            return None
+        tok = ctx.analysis.tokens[t]
+        # `российские военные`, `ее власти` name the state; `латвийский студент`, `его тренер`
+        # do not.
+        if tok.rel in {"amod", "det"} and tok.head is not None:
+            return group if ctx.lemmas[tok.head] in self.lexicon.state_nouns else None
+        return group
+
+    def _actors(self, ctx: _Context, c: int, seen: set[int] | None = None) -> list[Group]:
+        """The actors a phrase names: its own word's group, else the nearest one among its
+        genitives, appositions and adjectives (`работы правительства и Совета безопасности`),
+        with whatever is coordinated to it."""
         a = ctx.analysis
-        if ctx.lemmas[c] in _RELATIVE and a.tokens[c].rel in _SUBJECT_RELS:
-            clause = a.tokens[c].head
-            noun = a.tokens[clause].head if clause is not None else None
-            if clause is not None and noun is not None and a.tokens[clause].rel == "acl:relcl":
-                return self._actors(ctx, noun)
-        level = [c]
-        for _ in range(4):
-            found = [t for t in level if _actor(ctx, t) is not None]
+        seen = set() if seen is None else seen  # conjuncts already read: parses have cycles
+        c = _antecedent(ctx, c)
+        seen.add(c)
+        level, head = [c], c
+        for depth in range(5):
+            found = [t for t in level if self._phrase_actor(ctx, t, depth) is not None]
             if found:
-                best = min(found, key=lambda t: _rank(_actor(ctx, t)))
-                out = [g for g in [_actor(ctx, best)] if g is not None]
-                for conj in _conjuncts(a, best):
-                    out += self._actors(ctx, conj)
-                return out
-            level = [
-                n for t in level for n in a.children[t] if a.tokens[n].rel not in _NOT_PHRASE
-            ]
-            if not level:
+                head = min(
+                    found, key=lambda t: (_rank(_actor(ctx, t)), _REL_ORDER.get(a.tokens[t].rel, 9))
+                )
                 break
-        out = []
-        for conj in _conjuncts(a, c):
-            out += self._actors(ctx, conj)
+            level = [
+                n
+                for t in level
+                for n in a.children[t]
+                if (a.tokens[n].rel in _PHRASE_RELS or (t != c and a.tokens[n].rel == "conj"))
+                # `сторонники Мурси`, `семья Даггана`: not Мурси's or Даггана's own doing
+                and not (a.tokens[n].rel == "nmod" and ctx.lemmas[t] in self.lexicon.relatives)
+                and _prep(ctx, n) in {"", "между"}  # `отношения между Россией и КНДР`
+                and n not in seen
+            ]
+            seen.update(level)
+        own = _actor(ctx, head) if head != c or self._phrase_actor(ctx, c, 0) else None
+        out = [own] if own is not None else []
+        for conj in _conjuncts(a, head):
+            if conj not in seen:
+                out += self._actors(ctx, conj, seen)
         return out
 
     # --- modality -----------------------------------------------------------
@@ -515,10 +625,13 @@ class EventFinder:
         """Whether the event is announced, planned, promised or conditional, not done."""
         a = ctx.analysis
         roles = self.lexicon.roles
-        for c in a.children[k]:
-            if "future" in roles.get(ctx.lemmas[c], ()) and a.tokens[c].rel == "amod":
+        # `о скорой новой встрече`: the adjectives before an event noun, however parsed.
+        j = k - 1
+        while j >= 0 and a.tokens[j].pos in {"ADJ", "DET"} and a.tokens[j].sent == a.tokens[k].sent:
+            if "future" in roles.get(ctx.lemmas[j], ()):
                 return True
-        node = k
+            j -= 1
+        node, via = k, k
         for _ in range(4):
             tok = a.tokens[node]
             if tok.feats.get("Tense") == "Fut" or tok.feats.get("Mood") == "Cnd":
@@ -534,83 +647,87 @@ class EventFinder:
                     "discourse",
                 }:
                     return True
-            if node != k and "intent" in roles.get(ctx.lemmas[node], ()):
+            # `намерен подать`, `решение об эксгумации`; not `договорились на диалоге`
+            if (
+                node != k
+                and "intent" in roles.get(ctx.lemmas[node], ())
+                and self._is_content(ctx, via)
+            ):
                 return True
-            if tok.pos == "VERB" and tok.feats.get("VerbForm") == "Fin" and node != k:
+            if node != k and tok.pos == "VERB" and tok.feats.get("VerbForm") == "Fin":
                 break
             if tok.rel not in {"xcomp", "nmod", "obl", "obj", "acl"} or tok.head is None:
                 break
-            node = tok.head
+            via, node = node, tok.head
         return False
 
     # --- place and time -----------------------------------------------------
 
-    def _location(self, ctx: _Context, heads: list[int], actors: list[Group]) -> Group | None:
+    def _location(self, ctx: _Context, heads: list[int]) -> Group | None:
+        """A `в`/`на` place of the trigger's clause (`в Пекине`, `в резиденции "Дяоюйтай"`),
+        the narrowest if several."""
         a = ctx.analysis
+        phrases = [c for h in heads for c in a.children[h]]
+        # `встретился с Кимом в Пекине` may hang the place on the partner.
+        phrases += [
+            n for c in list(phrases) if a.tokens[c].rel in {"obl", "obj"} for n in a.children[c]
+        ]
         found: list[Group] = []
-        for h in heads:
-            phrases = list(a.children[h])
-            # `встретился с Кимом в Пекине` may hang the place on the partner.
-            phrases += [
-                n for c in a.children[h] if a.tokens[c].rel in {"obl", "obj"} for n in a.children[c]
-            ]
-            for c in phrases:
-                if _prep(ctx, c) not in {"в", "на", "во"}:
-                    continue
+        for c in phrases:
+            if _prep(ctx, c) in {"в", "на"} and a.tokens[c].feats.get("Case") == "Loc":
                 found += self._places(ctx, c)
-        found = [g for g in found if g not in actors]
         return min(found, key=lambda g: _PLACE_RANK[g.kind_type]) if found else None
 
     def _places(self, ctx: _Context, c: int) -> list[Group]:
-        a = ctx.analysis
         group = ctx.owner.get(c)
         if group is not None and group.kind_type in _PLACE_RANK:
             return [group]
         if ctx.lemmas[c] not in self.lexicon.places:
             return []
-        out = []
-        for t in a.subtree(c):
+        out: list[Group] = []
+        for t in ctx.analysis.subtree(c):
             g = ctx.owner.get(t)
             if g is not None and g.kind_type in _PLACE_RANK and g not in out:
                 out.append(g)
         return out
 
     def _time(
-        self, ctx: _Context, draft: EventDraft, k: int, governors: list[tuple[int, str]]
+        self, ctx: _Context, draft: EventDraft, k: int, governor: tuple[int, str] | None
     ) -> None:
         """Own date and duration: a timex hanging from the trigger (or from the verb that
-        carries an event noun); whether the story's date may stand in for a missing one."""
+        carries an event noun, or the verb it is conjoined to); and whether the story's date
+        may stand in for a missing one."""
         a = ctx.analysis
+        tok = a.tokens[k]
         heads = [k]
         node = k
-        while a.tokens[node].rel == "xcomp" and a.tokens[node].head is not None:
-            node = a.tokens[node].head  # `намерен подать … в следующем месяце`
+        for _ in range(3):  # bounded: the parser's cycles must not hang us
+            if a.tokens[node].rel not in {"xcomp", "conj"} or a.tokens[node].head is None:
+                break
+            node = a.tokens[node].head  # `намерен подать … в мае`, `прибыл 13 июня и был задержан`
             heads.append(node)
-        for gov, how in governors:
-            if how in {"light", "occur", "other"}:
-                heads.append(gov)
-                heads += [c for c in a.children[gov] if a.tokens[c].rel == "conj"]
+        if governor is not None and governor[1] in {"light", "occur", "other"}:
+            heads.append(governor[0])
+            heads += [c for c in a.children[governor[0]] if a.tokens[c].rel == "conj"]
         for h in heads:
             for c in a.children[h]:
                 timex = ctx.timex_at.get(c)
                 if timex is None:
                     continue
                 if _DURATION.match(timex.value):
-                    if draft.duration is None and (h != k or a.tokens[k].pos == "VERB"):
+                    # `встреча … длилась 2,5 часа`: only a verb's own span of time is the event's.
+                    if draft.duration is None and (h != k or tok.pos == "VERB"):
                         draft.duration = timex.value
                     continue
                 if draft.date is None and not draft.vague_time:
                     value = _date_value(timex.value)
-                    if value is None:
-                        draft.vague_time = True
-                    else:
-                        draft.date = value
-        tok = a.tokens[k]
-        in_quote = _quote_at(ctx, tok.start) is not None
+                    draft.date = value
+                    draft.vague_time = value is None
         draft.story = (
             tok.start < ctx.headline_end
             or ctx.lead[0] <= tok.start < ctx.lead[1]
-            or in_quote
+            # a speaker's own words on the day, not a report (`подтвердили гибель`) of old news
+            or getattr(_quote_at(ctx, tok.start), "kind", None) in {"direct", "list"}
             or _past(a, k)
         )
 
@@ -622,41 +739,51 @@ class EventFinder:
         by_token = {d.token: d for d in drafts}
         gone: set[int] = set()
         for d in drafts:
-            if d.type not in _ABSORBING or ("need_target" in d.flags and not d.target):
+            if d.type not in _ABSORBING or not _valid(d):
                 continue
-            inner = self._content(ctx, d.token)
-            for t in sorted(inner):
+            for t in sorted(self._content(ctx, d.token)):
                 other = by_token.get(t)
                 if other is None or other is d or id(other) in gone:
                     continue
-                to = self.lexicon.conversions.get(("complement", d.type, other.type))
-                to = to or self.lexicon.conversions.get(("complement", d.type, "*"))
+                conv = self.lexicon.conversions
+                to = conv.get(("complement", d.type, other.type)) or conv.get(
+                    ("complement", d.type, "*")
+                )
                 if to is not None:
                     d.type = to[0]
-                    if d.cameo.endswith("0"):
+                    if d.cameo.endswith("0"):  # a generic code takes the content's
                         d.cameo = to[1]
                 gone.add(id(other))
         return [d for d in drafts if id(d) not in gone]
 
     def _content(self, ctx: _Context, k: int) -> set[int]:
-        """What a promise or demand is about: its infinitive, object, `к`/`о`/`на`/`от` phrase
-        or bare instrumental (`пригрозил санкциями`), without relative clauses."""
+        """What a promise or demand is about (see `_is_content`), with all inside it;
+        `перемирие, о котором договорились` is about the ceasefire."""
         a = ctx.analysis
-        heads = []
-        for c in a.children[k]:
-            tok = a.tokens[c]
-            prep = _prep(ctx, c)
-            if tok.rel in {"xcomp", "obj", "ccomp"} or (
-                tok.rel in {"obl", "nmod"}
-                and (prep in _CONTENT_PREPS or (not prep and tok.feats.get("Case") == "Ins"))
-            ):
-                heads.append(c)
+        heads = [_antecedent(ctx, c) for c in a.children[k] if self._is_content(ctx, c)]
         out: set[int] = set()
         while heads:
             t = heads.pop()
             out.add(t)
-            heads += [n for n in a.children[t] if a.tokens[n].rel not in _NOT_CONTENT]
+            heads += [
+                n for n in a.children[t] if a.tokens[n].rel not in _NOT_CONTENT and n not in out
+            ]  # `not in out`: the parser's cycles must not hang us
         return out
+
+    def _is_content(self, ctx: _Context, c: int) -> bool:
+        """Whether a dependent is what its head promises, asks or plans: an infinitive, an
+        object, a `к`/`о`/`от`/`на`+acc phrase (`согласиться на переговоры`, not `на встрече
+        попросил`) or a bare instrumental (`пригрозил санкциями`)."""
+        tok = ctx.analysis.tokens[c]
+        prep, case = _prep(ctx, c), tok.feats.get("Case")
+        if tok.rel in {"xcomp", "obj", "ccomp"}:
+            return True
+        if tok.feats.get("VerbForm") == "Inf" and tok.rel not in _NOT_CONTENT:
+            return True
+        return tok.rel in {"obl", "nmod", "acl"} and (
+            (prep in _CONTENT_PREPS and (prep != "на" or case == "Acc"))
+            or (not prep and case == "Ins")
+        )
 
     def _convert(self, d: EventDraft) -> None:
         """PLOVER's reading of intent: future cooperation is AGREE, future force THREATEN, a
@@ -664,14 +791,21 @@ class EventFinder:
         conv = self.lexicon.conversions
         if d.planned and d.negated and ("refusal", d.type, "*") in conv:
             d.type, d.cameo = conv[("refusal", d.type, "*")]
-            d.negated = False
-            d.mode = None
+            d.negated, d.mode = False, None
         elif d.planned and ("intent", d.type, "*") in conv:
             d.type, d.cameo = conv[("intent", d.type, "*")]
             d.mode = None
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+_POSSESSIVE = frozenset({"он", "она", "они", "его", "ее", "их"})
+_COMPOUND_PREPS = {"в_адрес": "адрес", "в_отношении": "отношение"}
+# A noun phrase's own parts, where the actor it names may sit (`лидером КНДР Ким Чен Ыном`).
+_PHRASE_RELS = frozenset(
+    {"nmod", "appos", "flat", "flat:name", "flat:foreign", "amod", "det", "nummod", "nummod:gov"}
+)
+_REL_ORDER = {"appos": 0, "flat": 0, "flat:name": 0, "flat:foreign": 0, "nmod": 1, "amod": 2}
 
 
 def _context(
@@ -687,21 +821,32 @@ def _context(
             break
     timex_at: dict[int, Timex] = {}
     for tx in timexes:
-        span = list(analysis.token_range(tx.start, tx.end))
+        span = analysis.token_range(tx.start, tx.end)
         inside = set(span)
-        for t in span:
-            head = analysis.tokens[t].head
-            if head is None or head not in inside:
-                timex_at[t] = tx
-                break
+        head = next((t for t in span if analysis.tokens[t].head not in inside), None)
+        if head is not None:
+            timex_at[head] = tx
+    country_of: dict[str, Group] = {}
+    for g in groups:
+        if g.members and g.kind_type == "GPE" and g.nationality:
+            country_of.setdefault(g.nationality, g)
+    paren, stack = [], [-1]
+    for tok in analysis.tokens:
+        if tok.text == ")" and len(stack) > 1:
+            stack.pop()
+        paren.append(stack[-1])
+        if tok.text == "(":
+            stack.append(tok.index)
     return _Context(
         analysis=analysis,
         lemmas=[lemma(t.text) for t in analysis.tokens],
         owner=_owner(analysis, groups),
+        country_of=country_of,
         timex_at=timex_at,
         quotes=quotes,
         headline_end=headline_end,
         lead=lead,
+        paren=paren,
     )
 
 
@@ -723,6 +868,85 @@ def _actor(ctx: _Context, t: int) -> Group | None:
     return group if group is not None and group.kind_type in _ACTOR_TYPES else None
 
 
+def _as_actor(ctx: _Context, group: Group, type_: str, target: bool) -> Group | None:
+    """A place as an actor: a capital stands for its government (`у Лондона`), and a place hit
+    by force for its country (`удары по сектору Газа`); any other place is no actor."""
+    if group.kind_type != "LOC":
+        return group
+    capitals = _capitals()
+    names = (lemma_key(ctx.analysis.text[c.start : c.end]) for c in group.members)
+    capital = next((capitals[n] for n in names if n in capitals), None)
+    country = capital or (group.nationality if target and type_ in _FORCE else None)
+    if country is None:
+        return None
+    return ctx.country_of.get(country, group if capital else None)
+
+
+@cache
+def _capitals() -> dict[tuple[str, ...], str]:
+    """Capital name (as lemmas) → ISO3, from the knowledge base's country table."""
+    text = resources.files("svodka.kb").joinpath("data", "countries.tsv").read_text("utf-8")
+    rows = [ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    at, iso = rows[0].index("capital"), rows[0].index("iso3")
+    return {lemma_key(r[at]): r[iso] for r in rows[1:] if len(r) > at and r[at].strip()}
+
+
+def _antecedent(ctx: _Context, c: int) -> int:
+    """`Березовского, который получил…`: a relative pronoun stands for the noun it follows."""
+    a = ctx.analysis
+    if ctx.lemmas[c] not in _RELATIVE:
+        return c
+    clause = c
+    for _ in range(4):
+        head = a.tokens[clause].head
+        if a.tokens[clause].rel in {"acl:relcl", "acl"} or head is None:
+            break
+        clause = head
+        if a.tokens[clause].pos in {"NOUN", "PROPN"}:
+            return c
+    noun = a.tokens[clause].head
+    if noun is not None and a.tokens[clause].rel in {"acl:relcl", "acl"}:
+        return noun
+    # The parser often roots a relative clause on its own: take the word before the comma.
+    j = c - 1
+    if j > 0 and a.tokens[j].text == "," and a.tokens[j - 1].sent == a.tokens[c].sent:
+        return j - 1
+    return c
+
+
+def _direct_subject(analysis: Analysis, k: int) -> int | None:
+    node = k
+    for _ in range(3):
+        subject = analysis.child(node, *_SUBJECT_RELS)
+        if subject is not None:
+            return subject
+        tok = analysis.tokens[node]
+        if tok.rel not in {"xcomp", "conj"} or tok.head is None:
+            return None
+        node = tok.head
+    return None
+
+
+def _passive(analysis: Analysis, k: int) -> bool:
+    tok = analysis.tokens[k]
+    return (
+        tok.feats.get("Voice") == "Pass" or analysis.child(k, "nsubj:pass", "aux:pass") is not None
+    )
+
+
+def _first_person_verb(analysis: Analysis, governor: tuple[int, str] | None) -> bool:
+    """`Прошу передать слова благодарности`: the noun's clause is the speaker's own."""
+    node = governor[0] if governor is not None and governor[1] in {"light", "other"} else None
+    for _ in range(3):
+        if node is None:
+            return False
+        tok = analysis.tokens[node]
+        if tok.feats.get("Person") == "1":
+            return True
+        node = tok.head if tok.rel in {"xcomp", "conj"} else None
+    return False
+
+
 def _rank(group: Group | None) -> int:
     return _ACTOR_TYPES.index(group.kind_type) if group is not None else len(_ACTOR_TYPES)
 
@@ -733,33 +957,33 @@ def _conjuncts(analysis: Analysis, k: int) -> list[int]:
 
 def _prep(ctx: _Context, k: int) -> str:
     case = ctx.analysis.child(k, "case")
-    if case is None:
-        return ""
-    return {"во": "в", "со": "с", "обо": "о", "об": "о", "ко": "к"}.get(
-        ctx.lemmas[case], ctx.lemmas[case]
-    )
+    return "" if case is None else _PREP_FORMS.get(ctx.lemmas[case], ctx.lemmas[case])
+
+
+_PREP_FORMS = {"во": "в", "со": "с", "обо": "о", "об": "о", "ко": "к", "подо": "под"}
 
 
 def _pos_fits(pos: str, wanted: str) -> bool:
-    if wanted == "VERB":
-        return pos in {"VERB", "AUX", "ADJ"}
-    return pos in {"NOUN", "PROPN"}
+    # Short participles (`арестован`, `запрещена`) are often tagged ADJ.
+    return pos in ({"VERB", "AUX", "ADJ"} if wanted == "VERB" else {"NOUN", "PROPN"})
 
 
 def _phrase_tokens(ctx: _Context, k: int, row: Trigger) -> list[int] | None:
-    """The tokens of a phrase trigger at head k: every other word among k's dependents (or
-    theirs: `подать в суд`, `привести в боевую готовность`), in any order."""
+    """The tokens of a phrase trigger at head k: every other word a dependent of the head or of
+    a word already matched (`подать в суд`, `привести в боевую готовность`), in any order."""
     if not row.rest:
         return [k]
     a = ctx.analysis
-    near = [c for c in a.children[k]]
-    near += [g for c in near for g in a.children[c]]
-    tokens = [k]
-    for word in row.rest:
-        hit = next((t for t in near if ctx.lemmas[t] == word and t not in tokens), None)
-        if hit is None:
+    tokens, left = [k], list(row.rest)
+    while left:
+        near = [c for t in tokens for c in a.children[t] if c not in tokens]
+        hits = [(w, next((t for t in near if ctx.lemmas[t] == w), None)) for w in left]
+        found = [(w, t) for w, t in hits if t is not None]
+        if not found:
             return None
-        tokens.append(hit)
+        for w, t in found[:1]:  # one at a time: a matched word opens its own dependents
+            tokens.append(t)
+            left.remove(w)
     return tokens
 
 
@@ -768,7 +992,7 @@ def _quote_at(ctx: _Context, offset: int) -> QuoteDraft | None:
 
 
 def _past(analysis: Analysis, k: int) -> bool:
-    """Whether a verb trigger tells what happened (past tense, a perfective gerund)."""
+    """Whether a verb trigger tells what happened (past tense, or hangs from a past verb)."""
     tok = analysis.tokens[k]
     if tok.pos not in {"VERB", "AUX", "ADJ"}:
         return False
@@ -788,33 +1012,29 @@ def _date_value(value: str) -> str | None:
         return value[:10]
     week = _WEEK.match(value)
     if week:
-        thursday = dt.date.fromisocalendar(int(week[1]), int(week[2]), 4)
-        return thursday.strftime("%Y-%m")
+        return dt.date.fromisocalendar(int(week[1]), int(week[2]), 4).strftime("%Y-%m")
     return None
 
 
 def _story_date(
     ctx: _Context, timexes: list[Timex], reference: str | None, dateline_date: str | None
 ) -> str | None:
-    """The day the article reports on: its dateline's, else a day named in its lead that is
-    close to publication (`в пятницу`, `вечером в понедельник`)."""
+    """The day the article reports on: its dateline's, else a day its lead names close to
+    publication (`в пятницу`, `вечером в понедельник`)."""
     if dateline_date:
         return dateline_date
-    if not reference:
-        return None
     try:
-        ref = dt.date.fromisoformat(reference[:10])
+        ref = dt.date.fromisoformat((reference or "")[:10])
     except ValueError:
         return None
     start, end = ctx.lead
     for tx in timexes:
-        if not (start <= tx.start < end):
-            continue
-        value = _date_value(tx.value)
-        if value is None or len(value) != 10:
-            continue
-        day = dt.date.fromisoformat(value)
-        if ref - _STORY_WINDOW <= day <= ref:
+        value = _date_value(tx.value) if start <= tx.start < end else None
+        if (
+            value
+            and len(value) == 10
+            and ref - _STORY_WINDOW <= dt.date.fromisoformat(value) <= ref
+        ):
             return value
     return None
 
@@ -830,7 +1050,7 @@ def _unique(groups: list[Group]) -> list[Group]:
 def _split_mutual(d: EventDraft) -> None:
     """`Путин и Ким обсудили…`: with nobody named on the other side, the first of a joint
     subject is the source and the rest its partners (the way gold records a dyad)."""
-    if not d.target and len(d.source) > 1 and (d.type in _MUTUAL or d.sense == "sign"):
+    if not d.target and len(d.source) > 1 and (d.type in _SYMMETRIC or d.sense == "sign"):
         d.source, d.target = d.source[:1], d.source[1:]
 
 
@@ -848,47 +1068,64 @@ def _fill_partners(drafts: list[EventDraft]) -> None:
 
 
 def _valid(d: EventDraft) -> bool:
-    if "need_target" in d.flags and not d.target:
+    if ("need_target" in d.flags and not d.target) or ("need_source" in d.flags and not d.source):
         return False
-    return not ("person_target" in d.flags and not any(g.kind_type == "PER" for g in d.target))
+    return "person_target" not in d.flags or any(g.kind_type == "PER" for g in d.target)
+
+
+def _third_party(e: EventDraft) -> None:
+    """A meeting held in a country none of its sides belongs to is CAMEO 044."""
+    if e.type != "CONSULT" or e.location is None or e.mode is not None:
+        return
+    place = e.location.nationality
+    sides = {g.nationality for g in e.actors}
+    if place and len(e.actors) > 1 and None not in sides and place not in sides:
+        e.cameo, e.mode = "044", "third-party"
 
 
 def _merge(drafts: list[EventDraft]) -> list[EventDraft]:
     """One event per happening: a later mention with the same type, sense and compatible
-    participants joins the first; a mention naming nobody (`Встреча прошла…`) joins the last
-    event of its kind. What is left with no actor is dropped unless it needs none (`теракт`)."""
+    participants joins the first; a meeting noun naming nobody (`Встреча прошла…`) joins the
+    last meeting. What is left with no actor is dropped unless it needs none (`теракт`)."""
     events: list[EventDraft] = []
     for d in sorted(drafts, key=lambda x: x.trigger[0]):
-        into = None
-        for e in reversed(events):
-            if e.type != d.type or e.sense != d.sense:
-                continue
-            if not d.actors:
-                into = e
-                break
-            if _compatible(e, d):
-                into = e
-                break
+        into = next(
+            (
+                e
+                for e in reversed(events)
+                if e.type == d.type
+                and e.sense == d.sense
+                and (_compatible(e, d) if d.actors else d.nominal and d.type in _ANAPHORIC)
+            ),
+            None,
+        )
         if into is None:
             events.append(d)
         else:
             _join(into, d)
-    return [e for e in events if e.actors or "bare" in e.flags]
+    return [e for e in events if e.actors or ("bare" in e.flags and not e.planned)]
 
 
 def _compatible(e: EventDraft, d: EventDraft) -> bool:
-    if not e.actors:
+    if not e.actors or (e.date and d.date and e.date != d.date):
         return False
     if e.type in _SYMMETRIC:
         a, b = set(map(id, e.actors)), set(map(id, d.actors))
-        fits = a <= b or b <= a
-        shared = bool(a & b)
+        same, fits = a == b, a <= b or b <= a
     else:
         sa, sb = set(map(id, e.source)), set(map(id, d.source))
         ta, tb = set(map(id, e.target)), set(map(id, d.target))
+        # `просит у Лондона убежища` … `его запрос на убежище`, `гибель Горбунова` … `погиб
+        # при отражении атаки ИГИЛ`: one side again, the other left out, is the same act.
+        same = (
+            (sa == sb and ta == tb)
+            or (bool(sa) and sa == sb and bool(ta) != bool(tb))
+            or (bool(ta) and ta == tb and bool(sa) != bool(sb))
+        )
         fits = (sa <= sb or sb <= sa) and (ta <= tb or tb <= ta)
-        shared = bool((sa & sb) or (ta & tb))
-    return fits and (shared or abs(d.sent - e.sent) <= _NEAR_SENTENCES)
+    # The same actors are the same happening anywhere in the article; a mention that names
+    # fewer or more of them only nearby (`поблагодарить вас` … `благодарности народу КНДР`).
+    return same or (fits and abs(d.sent - e.sent) <= _NEAR_SENTENCES)
 
 
 def _join(e: EventDraft, d: EventDraft) -> None:
@@ -913,16 +1150,14 @@ def to_records(drafts: Sequence[EventDraft], text: str) -> list[Event]:
     """The record's events; call after `build_entities` has given every group its id."""
     out = []
     for d in drafts:
-        source = tuple(g.id for g in d.source if g.id)
-        target = tuple(g.id for g in d.target if g.id)
         start, end = d.trigger
         out.append(
             Event(
                 type=d.type,
                 cameo=d.cameo,
                 mode=d.mode,
-                source=source,
-                target=target,
+                source=tuple(g.id for g in d.source if g.id),
+                target=tuple(g.id for g in d.target if g.id),
                 location=d.location.id if d.location is not None and d.location.id else None,
                 date=d.date,
                 duration=d.duration,

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache, lru_cache
+from typing import Any
 
 from natasha import MorphVocab
 from razdel import tokenize
 
 
+class _SafeVocab(MorphVocab):
+    """pymorphy2 raises ValueError on characters Unicode has no name for (`𗀀`): such
+    characters are dropped before analysis; any text must go through."""
+
+    def parse(self, word: str) -> Any:
+        try:
+            return super().parse(word)
+        except ValueError:
+            clean = "".join(ch for ch in word if unicodedata.name(ch, ""))
+            return super().parse(clean or "?")
+
+
 @cache
 def vocab() -> MorphVocab:
     """One morphological dictionary per process (loading it takes about a second)."""
-    return MorphVocab()
+    return _SafeVocab()
 
 
 @lru_cache(maxsize=200_000)
