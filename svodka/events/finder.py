@@ -220,6 +220,7 @@ class _Context:
     headline_end: int
     lead: tuple[int, int]
     paren: list[int]  # per token: where its innermost parenthesis opens, -1 outside any
+    reference: str  # the article's date (ISO), "" when unknown
 
 
 class EventFinder:
@@ -237,7 +238,7 @@ class EventFinder:
         dateline_date: str | None,
         quotes: Sequence[QuoteDraft] = (),
     ) -> list[EventDraft]:
-        ctx = _context(analysis, groups, timexes, quotes)
+        ctx = _context(analysis, groups, timexes, quotes, reference)
         drafts = [self._draft(ctx, k, row, tokens) for k, row, tokens in self._triggers(ctx)]
         drafts = self._absorb(ctx, drafts)
         for d in drafts:
@@ -336,7 +337,10 @@ class EventFinder:
         heads = list(tokens)
         if governor is not None and governor[1] in {"light", "occur", "other", "noun"}:
             heads.append(governor[0])
-        draft.location = self._location(ctx, heads)
+        # A plan's place is where the planned thing would be (`встретятся в Генуе`), not where
+        # the plan was made; a promise keeps only a place of its own, not of what it promises.
+        if not draft.planned:
+            draft.location = self._location(ctx, heads, deep="intent" not in row.flags)
         self._time(ctx, draft, k, governor)
         return draft
 
@@ -663,15 +667,15 @@ class EventFinder:
 
     # --- place and time -----------------------------------------------------
 
-    def _location(self, ctx: _Context, heads: list[int]) -> Group | None:
+    def _location(self, ctx: _Context, heads: list[int], deep: bool = True) -> Group | None:
         """A `в`/`на` place of the trigger's clause (`в Пекине`, `в резиденции "Дяоюйтай"`),
         the narrowest if several."""
         a = ctx.analysis
         phrases = [c for h in heads for c in a.children[h]]
-        # `встретился с Кимом в Пекине` may hang the place on the partner.
-        phrases += [
-            n for c in list(phrases) if a.tokens[c].rel in {"obl", "obj"} for n in a.children[c]
-        ]
+        if deep:  # `встретился с Кимом в Пекине` may hang the place on the partner
+            phrases += [
+                n for c in list(phrases) if a.tokens[c].rel in {"obl", "obj"} for n in a.children[c]
+            ]
         found: list[Group] = []
         for c in phrases:
             if _prep(ctx, c) in {"в", "на"} and a.tokens[c].feats.get("Case") == "Loc":
@@ -721,6 +725,9 @@ class EventFinder:
                     continue
                 if draft.date is None and not draft.vague_time:
                     value = _date_value(timex.value)
+                    if draft.planned and value and ctx.reference and value[:10] > ctx.reference:
+                        # `встретятся 22 июля`: the day of what is planned, not of the plan
+                        continue
                     draft.date = value
                     draft.vague_time = value is None
         draft.story = (
@@ -809,7 +816,11 @@ _REL_ORDER = {"appos": 0, "flat": 0, "flat:name": 0, "flat:foreign": 0, "nmod": 
 
 
 def _context(
-    analysis: Analysis, groups: list[Group], timexes: list[Timex], quotes: Sequence[QuoteDraft]
+    analysis: Analysis,
+    groups: list[Group],
+    timexes: list[Timex],
+    quotes: Sequence[QuoteDraft],
+    reference: str | None,
 ) -> _Context:
     text = analysis.text
     headline_end = text.find("\n")
@@ -847,6 +858,7 @@ def _context(
         headline_end=headline_end,
         lead=lead,
         paren=paren,
+        reference=(reference or "")[:10],
     )
 
 
@@ -1074,13 +1086,15 @@ def _valid(d: EventDraft) -> bool:
 
 
 def _third_party(e: EventDraft) -> None:
-    """A meeting held in a country none of its sides belongs to is CAMEO 044."""
+    """A meeting held in a country none of its sides belongs to is CAMEO 044 ("meet at a third
+    location"). The mode stays unset, as gold has it: PLOVER's `third-party` is a meeting a third
+    party hosts, which the text rarely says."""
     if e.type != "CONSULT" or e.location is None or e.mode is not None:
         return
     place = e.location.nationality
     sides = {g.nationality for g in e.actors}
     if place and len(e.actors) > 1 and None not in sides and place not in sides:
-        e.cameo, e.mode = "044", "third-party"
+        e.cameo = "044"
 
 
 def _merge(drafts: list[EventDraft]) -> list[EventDraft]:
