@@ -139,5 +139,132 @@ def eval_(
         typer.echo(report.format_table())
 
 
+class DigestFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command()
+def digest(
+    article: Annotated[
+        str | None, typer.Option(help="Article id in the store, or a text/HTML file to analyse")
+    ] = None,
+    actor: Annotated[str | None, typer.Option(help="Actor key or any of its names")] = None,
+    event: Annotated[str | None, typer.Option(help="Event id in the store")] = None,
+    day: Annotated[str | None, typer.Option(help="Day (YYYY-MM-DD)")] = None,
+    db: Annotated[str, typer.Option(help="Store file")] = "svodka.duckdb",
+    format: Annotated[DigestFormat, typer.Option("--format", "-f")] = DigestFormat.text,
+) -> None:
+    """Print a digest in the seed's shape: main event, `Заявления X:` per speaker, other events."""
+    from svodka.digest import digest_article, digest_from_store, render
+    from svodka.errors import UsageError
+
+    if sum(bool(v) for v in (article, actor, event, day)) != 1:
+        _error("give exactly one of --article, --actor, --event, --day")
+        raise typer.Exit(2)
+    try:
+        if article and Path(article).is_file():
+            from svodka.ingest.sources import read_inputs
+
+            doc = next(iter(read_inputs([article])))
+            if isinstance(doc, InputError):
+                raise doc
+            result = digest_article(_pipeline()(doc))
+        else:
+            from svodka.store import Store
+
+            if not Path(db).is_file():
+                raise UsageError(f"no store at {db}: build one with `svodka ingest PATH --db {db}`")
+            with Store(db, read_only=True) as store:
+                result = digest_from_store(
+                    store, article=article, actor=actor, event=event, day=day
+                )
+    except UsageError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from None
+    except SvodkaError as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from None
+    if result is None:
+        what = article or actor or event or day
+        _error(f"nothing to digest for {what!r} in {db}")
+        raise typer.Exit(1)
+    sys.stdout.write(render(result, format.value))
+
+
+@app.command()
+def serve(
+    db: Annotated[str, typer.Option(help="Store file (opened read-only)")] = "svodka.duckdb",
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(envvar="SVODKA_TOKEN", show_envvar=True, help="Token for POST /api/extract"),
+    ] = None,
+) -> None:
+    """Serve the HTTP API under /api/ (reference at /docs) and the web UI at /."""
+    import uvicorn
+
+    from svodka.api import create_app
+
+    try:
+        application = create_app(db, token=token)
+    except SvodkaError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from None
+    writes = "enabled with the token" if token else "disabled (no --token)"
+    typer.echo(f"svodka: serving {db} read-only at http://{host}:{port}/ ; POST {writes}", err=True)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+    gdelt = "gdelt"
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, folders, .jsonl, .html, RSS/Atom, WARC, .gz")
+    ],
+    db: Annotated[str, typer.Option(help="The store (a DuckDB file)")] = "svodka.duckdb",
+    engine: Annotated[Engine, typer.Option(help="local (process pool) or ray")] = Engine.local,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: one per CPU)")
+    ] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
+    timeout: Annotated[
+        float, typer.Option(min=0, help="CPU seconds one article may take (0: no limit)")
+    ] = 60.0,
+) -> None:
+    """Analyse inputs into the store; idempotent and resumable (stored articles are skipped)."""
+    from svodka.engines.console import ingest_command
+
+    workers = workers or os.cpu_count() or 1
+    code = ingest_command(paths, db, engine.value, workers, progress, timeout or None)
+    raise typer.Exit(code)
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl, parquet, gdelt")],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="File (- for stdout); a folder for parquet")
+    ],
+    db: Annotated[str, typer.Option(help="The store (a DuckDB file)")] = "svodka.duckdb",
+) -> None:
+    """Export the store: article records (jsonl), every table (parquet), events (gdelt TSV)."""
+    from svodka.engines.console import export_command
+
+    raise typer.Exit(export_command(db, format.value, output))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -19,3 +19,24 @@ def nlp() -> Pipeline:
 @pytest.fixture(scope="session")
 def seed(nlp: Pipeline):
     return nlp(SAMPLE.read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def web_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real store built by `svodka ingest`: the seed, real NEWSru articles, a hostile one."""
+    from tests.live import build_store
+
+    return build_store(tmp_path_factory.mktemp("store") / "svodka.duckdb")
+
+
+@pytest.fixture(scope="session")
+def live(web_store: Path, tmp_path_factory: pytest.TempPathFactory):
+    """`svodka serve` over `web_store` on a free loopback port, with a write token."""
+    import secrets
+
+    from tests.live import start_server
+
+    log = tmp_path_factory.mktemp("serve") / "log"
+    server = start_server(web_store, secrets.token_hex(16), log)
+    yield server
+    server.stop()

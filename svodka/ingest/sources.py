@@ -45,6 +45,11 @@ def _file(path: Path) -> Iterator[RawDocument | InputError]:
     except OSError as exc:
         yield InputError(f"{path}: cannot read ({exc.strerror or exc})")
         return
+    from svodka.ingest import containers  # RSS/Atom, WARC, .gz
+
+    if containers.handles(path, data):
+        yield from containers.read(path, data)
+        return
     if path.suffix.lower() == ".jsonl":
         yield from _jsonl(data, str(path))
     else:

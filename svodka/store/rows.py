@@ -1,0 +1,236 @@
+"""An Article as rows of the store's per-article tables (Arrow tables, inserted in bulk).
+
+Rows are built where the article was analysed (a pool worker, a Ray actor) so that the one
+writer only inserts: `prepare` adds the MinHash signature, `article_rows` flattens the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from svodka.corpus.dedup import signature
+from svodka.corpus.normal import actor_key
+from svodka.records import Article
+
+_S, _I, _B = pa.string(), pa.int32(), pa.bool_()
+_LIST = pa.list_(pa.string())
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "articles": pa.schema(
+        [
+            ("id", _S),
+            ("url", _S),
+            ("path", _S),
+            ("outlet", _S),
+            ("language", _S),
+            ("headline", _S),
+            ("published", _S),
+            ("published_date", pa.date32()),
+            ("updated", _S),
+            ("dateline_place", _S),
+            ("dateline_date", _S),
+            ("dateline_agency", _S),
+            ("lead", _S),
+            ("text", _S),
+            ("record", _S),
+            ("n_entities", _I),
+            ("n_quotes", _I),
+            ("n_events", _I),
+            ("n_timexes", _I),
+            ("minhash", pa.list_(pa.uint32())),
+        ]
+    ),
+    "entities": pa.schema(
+        [
+            ("article_id", _S),
+            ("id", _S),
+            ("type", _S),
+            ("name", _S),
+            ("kb", _S),
+            ("country", _S),
+            ("roles", _LIST),
+            ("n_mentions", _I),
+            ("own_key", _S),
+        ]
+    ),
+    "mentions": pa.schema(
+        [
+            ("article_id", _S),
+            ("entity_id", _S),
+            ("start", _I),
+            ("end", _I),
+            ("text", _S),
+            ("kind", _S),
+        ]
+    ),
+    "quotes": pa.schema(
+        [
+            ("article_id", _S),
+            ("idx", _I),
+            ("speaker", _S),
+            ("kind", _S),
+            ("text", _S),
+            ("start", _I),
+            ("end", _I),
+            ("cue", _S),
+        ]
+    ),
+    "events": pa.schema(
+        [
+            ("article_id", _S),
+            ("idx", _I),
+            ("type", _S),
+            ("cameo", _S),
+            ("mode", _S),
+            ("source", _LIST),
+            ("target", _LIST),
+            ("location", _S),
+            ("date", _S),
+            ("duration", _S),
+            ("intent", _B),
+            ("negated", _B),
+            ("trigger_start", _I),
+            ("trigger_end", _I),
+            ("trigger_text", _S),
+            ("sentence_start", _I),
+            ("sentence_end", _I),
+        ]
+    ),
+    "timexes": pa.schema(
+        [("article_id", _S), ("start", _I), ("end", _I), ("text", _S), ("value", _S)]
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An analysed article ready for the writer: the record and its MinHash signature."""
+
+    article: Article
+    minhash: tuple[int, ...]
+
+
+def prepare(article: Article) -> Prepared:
+    return Prepared(article, tuple(signature(article.text)))
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def article_rows(item: Prepared) -> dict[str, list[dict[str, Any]]]:
+    """The rows of every per-article table for one article."""
+    a = item.article
+    record = a.to_dict()
+    del record["text"]
+    dl = a.dateline
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
+    rows["articles"].append(
+        {
+            "id": a.id,
+            "url": a.url,
+            "path": a.path,
+            "outlet": a.outlet,
+            "language": a.language,
+            "headline": a.headline,
+            "published": a.published,
+            "published_date": _date(a.published),
+            "updated": a.updated,
+            "dateline_place": dl.place if dl else None,
+            "dateline_date": dl.date if dl else None,
+            "dateline_agency": dl.agency if dl else None,
+            "lead": a.lead,
+            "text": a.text,
+            "record": json.dumps(record, ensure_ascii=False),
+            "n_entities": len(a.entities),
+            "n_quotes": len(a.quotes),
+            "n_events": len(a.events),
+            "n_timexes": len(a.timexes),
+            "minhash": list(item.minhash),
+        }
+    )
+    for e in a.entities:
+        rows["entities"].append(
+            {
+                "article_id": a.id,
+                "id": e.id,
+                "type": e.type,
+                "name": e.name,
+                "kb": e.kb,
+                "country": e.country,
+                "roles": list(e.roles),
+                "n_mentions": len(e.mentions),
+                "own_key": actor_key(e.type, e.name, e.kb),
+            }
+        )
+        rows["mentions"].extend(
+            {
+                "article_id": a.id,
+                "entity_id": e.id,
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "kind": m.kind,
+            }
+            for m in e.mentions
+        )
+    for i, q in enumerate(a.quotes):
+        rows["quotes"].append(
+            {
+                "article_id": a.id,
+                "idx": i,
+                "speaker": q.speaker,
+                "kind": q.kind,
+                "text": q.text,
+                "start": q.start,
+                "end": q.end,
+                "cue": q.cue,
+            }
+        )
+    for i, ev in enumerate(a.events):
+        rows["events"].append(
+            {
+                "article_id": a.id,
+                "idx": i,
+                "type": ev.type,
+                "cameo": ev.cameo,
+                "mode": ev.mode,
+                "source": list(ev.source),
+                "target": list(ev.target),
+                "location": ev.location,
+                "date": ev.date,
+                "duration": ev.duration,
+                "intent": ev.intent,
+                "negated": ev.negated,
+                "trigger_start": ev.trigger.start,
+                "trigger_end": ev.trigger.end,
+                "trigger_text": ev.trigger.text,
+                "sentence_start": ev.sentence.start,
+                "sentence_end": ev.sentence.end,
+            }
+        )
+    rows["timexes"].extend(
+        {"article_id": a.id, "start": t.start, "end": t.end, "text": t.text, "value": t.value}
+        for t in a.timexes
+    )
+    return rows
+
+
+def arrow_tables(items: Sequence[Prepared] | Iterable[Prepared]) -> dict[str, pa.Table]:
+    """All rows of many articles, one Arrow table per store table."""
+    merged: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
+    for item in items:
+        for name, rows in article_rows(item).items():
+            merged[name].extend(rows)
+    return {name: pa.Table.from_pylist(merged[name], schema=SCHEMAS[name]) for name in SCHEMAS}
