@@ -222,11 +222,17 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
                 results["natasha"][workers] = natasha(args.corpus, args.limit, workers)
                 print(f"natasha{workers}", json.dumps(results["natasha"][workers]), flush=True)
     for r in results["runs"].values():
+        if r.get("landed"):
+            # Includes loading the models (a few CPU s per worker); Natasha's excludes it.
+            r["cpu_s_per_article"] = round(r["workers_cpu_s"] / r["landed"], 4)
         nat = results["natasha"].get(r["workers"])
         if nat and r.get("steady_articles_per_s"):
             r["ratio_steady_vs_natasha"] = round(
                 r["steady_articles_per_s"] / nat["articles_per_s"], 3
             )
+        if nat and r.get("cpu_s_per_article"):
+            # Articles per CPU second, svodka's over Natasha's (>1: svodka is cheaper).
+            r["ratio_cpu_vs_natasha"] = round(nat["cpu_s_per_article"] / r["cpu_s_per_article"], 3)
     return results
 
 
