@@ -515,8 +515,11 @@ def _antecedent_of_relative(analysis: Analysis, k: int) -> int:
     tok = analysis.tokens[k]
     if lemma(tok.text) != "который":
         return k
-    clause = tok.head
+    clause, seen = tok.head, {k}
     while clause is not None and analysis.tokens[clause].rel != "acl:relcl":
+        if clause in seen:  # a parser's cycle of heads must not hang us
+            return k
+        seen.add(clause)
         clause = analysis.tokens[clause].head
     noun = analysis.tokens[clause].head if clause is not None else None
     return noun if noun is not None else k
