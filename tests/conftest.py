@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from svodka.pipeline import Pipeline
+from svodka.records import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "svodka" / "sample" / "putin-kim-beijing.txt"
@@ -40,3 +41,14 @@ def live(web_store: Path, tmp_path_factory: pytest.TempPathFactory):
     server = start_server(web_store, secrets.token_hex(16), log)
     yield server
     server.stop()
+
+
+_analysed: dict[tuple[str, str], Article] = {}
+
+
+def analyse(nlp: Pipeline, text: str, published: str) -> Article:
+    """One Pipeline run per distinct (text, date): table rows often share a text."""
+    key = (text, published)
+    if key not in _analysed:
+        _analysed[key] = nlp(text, published=published)
+    return _analysed[key]

@@ -27,18 +27,9 @@ import pytest
 
 from svodka.pipeline import Pipeline
 from svodka.records import Article, Entity, Mention
+from tests.conftest import analyse
 
 Expected = str | tuple[str, ...]
-
-_cache: dict[tuple[str, str], Article] = {}
-
-
-def analyse(nlp: Pipeline, text: str, published: str) -> Article:
-    """One Pipeline run per distinct (text, date): several rows share a text."""
-    key = (text, published)
-    if key not in _cache:
-        _cache[key] = nlp(text, published=published)
-    return _cache[key]
 
 
 def row(

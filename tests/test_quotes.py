@@ -29,20 +29,11 @@ import pytest
 
 from svodka.pipeline import Pipeline
 from svodka.records import Article, Entity, Quote
+from tests.conftest import analyse
 
 NOT_A_QUOTE = "NOT_A_QUOTE"
 
 Speaker = str | tuple[str, ...] | None
-
-_cache: dict[tuple[str, str], Article] = {}
-
-
-def analyse(nlp: Pipeline, text: str, published: str) -> Article:
-    """One Pipeline run per distinct (text, date): several rows share a text."""
-    key = (text, published)
-    if key not in _cache:
-        _cache[key] = nlp(text, published=published)
-    return _cache[key]
 
 
 def row(
