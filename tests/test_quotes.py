@@ -555,10 +555,10 @@ ROWS = [
     row(
         'Зюганов заявил, что "таких грязных и мерзких выборов за последние 20 лет не было, самые грязные технологии, унижение, подтасовки были применены".',
         "2011-12-18",
-        "indirect",
+        "direct",  # the whole reported clause is quoted: his own words (as gold annotates)
         "грязных и мерзких выборов",
         "Зюганов",
-        id="kprf-meeting-indirect",
+        id="kprf-meeting-direct",
     ),
     # newsru-2019-world-burkov
     row(

@@ -33,6 +33,7 @@ _PRONOUNS = {"он": "m", "она": "f", "оно": "n"}  # lemma → gender of t
 _SUBJECT_RELS = frozenset({"nsubj", "nsubj:pass"})
 _ARGUMENT_RELS = frozenset({"nsubj", "nsubj:pass", "obj", "iobj"})
 _PRONOUN_WINDOW = 3  # sentences back that a pronoun may reach
+_QUOTE_MARKS = frozenset('"«»„“”')
 _FORMER = frozenset({"бывший", "свергнутый", "прежний", "покойный", "экс", "отставной"})
 
 
@@ -70,6 +71,7 @@ class Coreference:
         self.place_nouns = load_place_nouns()
         self.stance_nouns = load_word_list("stance_nouns.txt")
         self.attitude_verbs = load_word_list("attitude_verbs.txt")
+        self.member_nouns = load_word_list("member_nouns.txt")
 
     def __call__(
         self,
@@ -213,6 +215,14 @@ class Coreference:
         person = _apposition(analysis, owner, phrase)
         if person is None:
             person = self._resolve_role(analysis, groups, phrase, date)
+        if person is None and phrase.role.lemmas[0] in self.member_nouns:
+            org = _org_in(owner, phrase)
+            before = sorted(
+                (g for g in _people(groups) if g.first < phrase.start),
+                key=lambda g: _last_before(g, phrase.start),
+                reverse=True,
+            )
+            person = next((g for g in before if any(o is org for o in g.affiliations)), None)
         if person is None:
             return False
         self._attach(person, owner, phrase)
@@ -223,6 +233,9 @@ class Coreference:
         if phrase.role.office:
             person.offices.add((phrase.role.office, phrase.country))
         person.role_heads.add(phrase.role.lemmas[0])
+        org = _org_in(owner, phrase)
+        if org is not None and not any(o is org for o in person.affiliations):
+            person.affiliations.append(org)
         if phrase.role.kind == "office":
             person.roles.append(phrase.label)
         if person.country is None and phrase.country and phrase.role.kind == "office":
@@ -434,9 +447,10 @@ def _extend_right(analysis: Analysis, owner: dict[int, Group], head: int, last: 
     while k < len(analysis.tokens):
         tok = analysis.tokens[k]
         group = owner.get(k)
+        # `сопредседателю движения "Солидарность"`: quotation marks around a name in the tail.
         if (
             k not in sub
-            or tok.pos not in _NP_POS
+            or (tok.pos not in _NP_POS and tok.text not in _QUOTE_MARKS)
             or (group is not None and group.kind_type == "PER")
         ):
             break
@@ -477,6 +491,15 @@ def _apposition(analysis: Analysis, owner: dict[int, Group], phrase: RolePhrase)
             and group.kind_type == "PER"
             and _named_at(group, tokens[before - 1].start)
         ):
+            return group
+    return None
+
+
+def _org_in(owner: dict[int, Group], phrase: RolePhrase) -> Group | None:
+    """The organisation a role phrase names (`сопредседатель движения "Солидарность"`)."""
+    for k in range(phrase.first, phrase.last + 1):
+        group = owner.get(k)
+        if group is not None and group.kind_type == "ORG":
             return group
     return None
 

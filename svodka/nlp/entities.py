@@ -39,6 +39,7 @@ class Group:
     roles: list[str] = field(default_factory=list)  # role phrases seen in apposition
     offices: set[tuple[str, str | None]] = field(default_factory=set)  # (office, country)
     role_heads: set[str] = field(default_factory=set)  # lemmas of role nouns seen with it
+    affiliations: list[Group] = field(default_factory=list)  # organisations its roles named
     name: str | None = None  # set when the name comes from elsewhere than its mentions
     type: str | None = None
     country: str | None = None

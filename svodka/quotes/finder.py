@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from svodka.kb import load_roles, load_word_list
 from svodka.nlp.analysis import Analysis
 from svodka.nlp.entities import Candidate, Group
 from svodka.nlp.morph import lemma
 from svodka.quotes.marks import quoted_spans
 
 _SUBJECT_RELS = ("nsubj", "nsubj:pass")
+_WORD = re.compile(r"\w")
 _ACTOR_TYPES = frozenset({"PER", "ORG", "GPE"})
 _DASH = "—–-"
 _BULLET = re.compile(r"^\s*(?:[—–•*·-]|\d{1,2}[.)])\s+")
@@ -77,6 +79,7 @@ class QuoteFinder:
         self.longest_cue = max(len(k) for k in self.cues)
         self.parentheticals = load_parentheticals()
         self.headers = load_list_headers()
+        self.documents = load_word_list("document_nouns.txt")
 
     def __call__(self, analysis: Analysis, groups: list[Group]) -> list[QuoteDraft]:
         owner = _owner(analysis, groups)
@@ -89,6 +92,7 @@ class QuoteFinder:
         out += self._direct(analysis, owner, cues, marks, used, listed)
         direct = [(q.start, q.end) for q in out if q.kind == "direct"]
         out += self._indirect(analysis, owner, lemmas, cues, used, direct + listed, marks, out)
+        _whole_quotes_are_direct(analysis.text, marks, out)
         out.sort(key=lambda q: q.start)
         _first_person(analysis, out)
         return out
@@ -115,7 +119,7 @@ class QuoteFinder:
             # The nearest subject: a parser may hang a second clause's subject on this verb.
             for subject in sorted(subjects, key=lambda c: abs(c - verb)):
                 subject = _antecedent_of_relative(analysis, subject)
-                group = _group_in(analysis, owner, analysis.subtree(subject))
+                group = _subject_group(analysis, owner, subject)
                 if group is not None:
                     return group
             if subjects:
@@ -129,12 +133,24 @@ class QuoteFinder:
                     verb = head.head
                 continue
             break
-        # `в МВД заявили`, `в заявлении группировки говорится`: the place the words come from.
+        # `в МВД заявили`, `в заявлении группировки говорится`: the place the words come from;
+        # `во фразе Немцова было указано`: a person's own words are that person's.
         for child in analysis.children[verb]:
-            if analysis.tokens[child].rel in {"obl", "nmod"}:
-                group = _group_in(analysis, owner, analysis.subtree(child))
-                if group is not None and group.kind_type in {"ORG", "GPE"}:
+            if analysis.tokens[child].rel not in {"obl", "nmod"}:
+                continue
+            if lemma(analysis.tokens[child].text) in self.documents:
+                owners = [
+                    k
+                    for c in analysis.children[child]
+                    if analysis.tokens[c].rel in {"nmod", "det"}
+                    for k in analysis.subtree(c)
+                ]
+                group = _group_in(analysis, owner, owners)
+                if group is not None:
                     return group
+            group = _group_in(analysis, owner, analysis.subtree(child))
+            if group is not None and group.kind_type in {"ORG", "GPE"}:
+                return group
         return None
 
     # --- list statements ----------------------------------------------------
@@ -298,9 +314,17 @@ class QuoteFinder:
         if colon is None:
             return None
         span = [k for k in analysis.sentence_of(colon) if k < colon]
+        found: tuple[Group | None, str, int | None] | None = None
         for k in reversed(span):
             if k in cues and "direct" in cues[k].frames:
-                return self._speaker(analysis, owner, k), " ".join(cues[k].lemmas), k
+                # `Чтобы опровергнуть её, пошутил Немцов, надо сказать так: «…»`: the cue
+                # with a speaker wins over an impersonal one nearer the colon.
+                speaker = self._speaker(analysis, owner, k)
+                if speaker is not None:
+                    return speaker, " ".join(cues[k].lemmas), k
+                found = found or (None, " ".join(cues[k].lemmas), k)
+        if found is not None:
+            return found
         group = _group_in(analysis, owner, span[-3:]) if span else None
         if group is not None and group.kind_type in _ACTOR_TYPES:
             return group, "", None
@@ -359,6 +383,10 @@ class QuoteFinder:
                 or any(s <= tok.start < e for s, e in taken)
             ):
                 continue
+            if tok.feats.get("VerbForm") == "Inf" and any(
+                lemmas[c] == "чтобы" for c in analysis.children[k]
+            ):
+                continue  # `Чтобы опровергнуть эту фразу, …`: a purpose, not a statement
             span = self._content(analysis, lemmas, cues, k, cue, marks)
             if span is None:
                 continue
@@ -407,6 +435,13 @@ class QuoteFinder:
                     # The clause's own parse closes it before a second clause
                     # (`…, Медведев ответил, что …`).
                     end = min(end, max(analysis.subtree(clause)))
+                if that + 1 < len(tokens):
+                    # `заявил, что "…", тем более, что …`: quoted words end where they close.
+                    opened = tokens[that + 1].start + 1
+                    close = next((e for s, e in marks if s == opened), None)
+                    last_inner = analysis.token_at(close - 1) if close is not None else None
+                    if last_inner is not None:
+                        end = min(end, last_inner + 1)
                 return _span(analysis, that + 1, end)
         if "colon" in cue.frames:
             colon = next(
@@ -510,6 +545,20 @@ class QuoteFinder:
 # --- helpers -----------------------------------------------------------------
 
 
+def _whole_quotes_are_direct(
+    text: str, marks: list[tuple[int, int]], quotes: list[QuoteDraft]
+) -> None:
+    """`заявил, что "…"`, `по его словам, "…"`: reported content that is all one quotation
+    is that speaker's own words, a direct quote of what is inside the marks."""
+    for q in quotes:
+        if q.kind != "indirect":
+            continue
+        for s, e in marks:
+            if q.start <= s and e <= q.end and not _WORD.search(text[q.start : s] + text[e : q.end]):
+                q.kind, q.start, q.end = "direct", s, e
+                break
+
+
 def _antecedent_of_relative(analysis: Analysis, k: int) -> int:
     """`Янукович, который … подчеркнул`: a relative pronoun subject is its noun."""
     tok = analysis.tokens[k]
@@ -547,6 +596,35 @@ def _group_in(analysis: Analysis, owner: dict[int, Group], span: list[int]) -> G
             if group.kind_type == wanted:
                 return group
     return None
+
+
+def _subject_group(analysis: Analysis, owner: dict[int, Group], head: int) -> Group | None:
+    """The actor a subject phrase names, from its head outwards.
+
+    `адвокат Немцова Вадим Прохоров` is Прохоров, and `сын Анны Валентынович` is not Анна: a
+    person in the genitive of a person noun is whose lawyer or son this is. An organisation
+    there still speaks (`представитель МИД`).
+    """
+    own = owner.get(head)
+    if own is not None and own.kind_type in _ACTOR_TYPES:
+        return own
+    tokens, children = analysis.tokens, analysis.children
+    for child in children[head]:
+        if tokens[child].rel in {"appos", "flat:name"}:
+            group = _group_in(analysis, owner, analysis.subtree(child))
+            if group is not None:
+                return group
+    span = analysis.subtree(head)
+    if tokens[head].pos == "NOUN" and (lemma(tokens[head].text),) in load_roles():
+        owners = {
+            k
+            for child in children[head]
+            if tokens[child].rel == "nmod"
+            for k in analysis.subtree(child)
+            if k in owner and owner[k].kind_type == "PER"
+        }
+        span = [k for k in span if k not in owners]
+    return _group_in(analysis, owner, span)
 
 
 def _that_after(analysis: Analysis, lemmas: list[str], k: int) -> int | None:
