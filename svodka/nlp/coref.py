@@ -570,10 +570,13 @@ def _gender(analysis: Analysis, group: Group) -> str | None:
     for c in group.members:
         if c.kind != "name":
             continue
-        for k in analysis.token_range(c.start, c.end):
-            g = analysis.tokens[k].feats.get("Gender")
-            if g in votes:
-                votes[g] += 1
+        span = analysis.token_range(c.start, c.end)
+        # A first name tells the gender; a lone surname's case forms are ambiguous
+        # (`Горбунову` is his dative and her accusative).
+        weight = 2 if len(span) > 1 else 1
+        g = analysis.tokens[span[0]].feats.get("Gender") if span else None
+        if g in votes:
+            votes[g] += weight
     if votes["Masc"] == votes["Fem"]:
         return None
     return "m" if votes["Masc"] > votes["Fem"] else "f"

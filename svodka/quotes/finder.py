@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 
 from svodka.kb import load_roles, load_word_list
-from svodka.nlp.analysis import Analysis
+from svodka.nlp.analysis import Analysis, Token
 from svodka.nlp.entities import Candidate, Group
 from svodka.nlp.morph import lemma
 from svodka.quotes.marks import quoted_spans
@@ -112,6 +112,12 @@ class QuoteFinder:
 
     def _speaker(self, analysis: Analysis, owner: dict[int, Group], verb: int) -> Group | None:
         """The group a cue verb's subject stands for; a conjoined verb shares its head's."""
+        cited = _citation(analysis, verb)
+        if cited is not None:
+            # `написал "Коммерсант" со ссылкой на его вдову`: the words are the widow's.
+            group = _subject_group(analysis, owner, cited)
+            if group is not None:
+                return group
         for _ in range(3):
             subjects = [
                 c for c in analysis.children[verb] if analysis.tokens[c].rel in _SUBJECT_RELS
@@ -483,7 +489,11 @@ class QuoteFinder:
             # `…, сообщает РИА Новости` relays news; it is the outlet's statement only
             # when it quotes words (`"поставил задачи", сообщает "Интерфакс"`).
             relayed = span is not None and "post" not in cue.frames
-            if relayed and not any(span[0] <= s and e <= span[1] for s, e in marks):
+            if (
+                relayed
+                and _citation(analysis, k) is None
+                and not any(span[0] <= s and e <= span[1] for s, e in marks)
+            ):
                 return None
             return span
         return None
@@ -554,7 +564,8 @@ def _whole_quotes_are_direct(
         if q.kind != "indirect":
             continue
         for s, e in marks:
-            if q.start <= s and e <= q.end and not _WORD.search(text[q.start : s] + text[e : q.end]):
+            outside = text[q.start : s] + text[e : q.end]
+            if q.start <= s and e <= q.end and not _WORD.search(outside):
                 q.kind, q.start, q.end = "direct", s, e
                 break
 
@@ -684,6 +695,8 @@ def _phrase_end(analysis: Analysis, k: int, cues: dict[int, Cue]) -> int:
     tokens = analysis.tokens
     end = _sentence_end(analysis, k, cues)
     for j in range(k + 1, end + 1):
+        if tokens[j].pos == "CCONJ" and j + 1 <= end and _finite(tokens[j + 1]):
+            return j - 1  # `подтвердили гибель … и дали понять, что …`: a second predicate
         if tokens[j].text != "," or j + 1 > end:
             continue
         nxt = tokens[j + 1]
@@ -695,6 +708,18 @@ def _phrase_end(analysis: Analysis, k: int, cues: dict[int, Cue]) -> int:
         if nxt.pos == "CCONJ" or finite or gerund or nxt.text in _DASH:
             return j - 1
     return end
+
+
+def _citation(analysis: Analysis, verb: int) -> int | None:
+    """The head of X in `со ссылкой на X` under a cue verb: the source an outlet relays."""
+    for child in analysis.children[verb]:
+        if lemma(analysis.tokens[child].text) == "ссылка":
+            return analysis.child(child, "nmod", "obl")
+    return None
+
+
+def _finite(tok: Token) -> bool:
+    return tok.pos in {"VERB", "AUX"} and tok.feats.get("VerbForm") == "Fin"
 
 
 def _clause_end(analysis: Analysis, k: int) -> int:
