@@ -339,7 +339,6 @@ ROWS = [
         "главнокомандующий российскими",
         "Кондолиза Райс",
         id="pro-discussion-direct",
-        xfail='INTERRUPTED: `"…, - цитирует Associated Press высказывание Кондолизы Райс, - …"` is not found; the speaker is the person quoted, not the agency',
     ),
     # newsru-2017-russia-misharin
     row(

@@ -129,6 +129,8 @@ class EntityFinder:
         if span.type == "ORG" and _extend_known_org(span, tokens, known):
             return None
         start, end, normal = span.start, span.end, span.normal or span.text
+        if span.type == "ORG" and (entry := _short_form_of(span.text, known)) is not None:
+            return Candidate(start, end, "ORG", "name", entry, entry.name)
         if span.type == "PER":
             if len(tokens) == 1 and not _nominal(tokens[0]):
                 return None  # a capitalised gerund or adjective opening a sentence
@@ -418,6 +420,23 @@ def _extend_known_org(span: NerSpan, tokens: list[Token], known: list[Candidate]
         # `МИД Латвии` is not the KB's bare `МИД` (of Russia): the same kind of body abroad.
         org.entry, org.normal, org.country = None, span.normal or span.text, countries.pop()
     return True
+
+
+def _short_form_of(text: str, known: list[Candidate]) -> KBEntry | None:
+    """`Министерство обороны` after `Минобороны РФ`: a known organisation of this article
+    named without its country (one or two words short of one of its names)."""
+    key = lemma_key(text)
+    if not key:
+        return None
+    for c in known:
+        entry = c.entry
+        if entry is None or entry.type != "ORG":
+            continue
+        for name in entry.names:
+            full = lemma_key(name)
+            if len(key) < len(full) <= len(key) + 2 and full[: len(key)] == key:
+                return entry
+    return None
 
 
 def _nominal(token: Token) -> bool:

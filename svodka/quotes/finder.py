@@ -20,6 +20,8 @@ from svodka.quotes.marks import quoted_spans
 
 _SUBJECT_RELS = ("nsubj", "nsubj:pass")
 _WORD = re.compile(r"\w")
+_QUOTE_MARKS = frozenset('"«»„“”')
+_PURPOSE = frozenset({"для", "с", "ради", "затем"})  # `для того, чтобы`
 _ACTOR_TYPES = frozenset({"PER", "ORG", "GPE"})
 _DASH = "—–-"
 _BULLET = re.compile(r"^\s*(?:[—–•*·-]|\d{1,2}[.)])\s+")
@@ -130,6 +132,8 @@ class QuoteFinder:
                     return group
             if subjects:
                 return None
+            if (left := _subject_before(analysis, owner, verb)) is not None:
+                return left
             tok = analysis.tokens[verb]
             if tok.rel in {"conj", "xcomp", "acl:relcl"} and tok.head is not None:
                 # `распространил заявление, где утверждает…`: up through the noun it qualifies.
@@ -453,7 +457,7 @@ class QuoteFinder:
             colon = next(
                 (
                     j
-                    for j in range(last + 1, min(last + 6, sentence[-1] + 1))
+                    for j in range(last + 1, min(last + 9, sentence[-1] + 1))
                     if tokens[j].text == ":"
                 ),
                 None,
@@ -467,8 +471,16 @@ class QuoteFinder:
         for prep in ("о", "на", "в", "к", "за", "между", "против"):
             if prep not in cue.frames:
                 continue
+            # `О гибели военного сообщили и активисты`: the topic put first (not `об этом`).
+            for c in analysis.children[k]:
+                if c < k and tokens[c].pos == "NOUN" and tokens[c].rel == "obl":
+                    case = analysis.child(c, "case")
+                    if case is not None and lemmas[case] in {prep, prep + "б"}:
+                        return _span(analysis, case + 1, _np_end(analysis, case + 1, k - 1))
             for j in range(last + 1, min(last + 4, clause_end + 1)):
                 if tokens[j].pos == "ADP" and lemmas[j] in {prep, prep + "б"}:
+                    if tokens[j + 1].pos == "PRON":
+                        break  # `сообщили об этом`: the words are elsewhere, if anywhere
                     return _span(analysis, j + 1, _np_end(analysis, j + 1, clause_end))
                 if tokens[j].pos in {"VERB", "PUNCT"}:
                     break
@@ -482,8 +494,20 @@ class QuoteFinder:
         if "obj" in cue.frames:
             obj = analysis.child(k, "obj")
             if obj is not None and tokens[obj].pos == "NOUN":
-                first = analysis.subtree(obj)[0]
-                return _span(analysis, first, _phrase_end(analysis, obj, cues))
+                tree = analysis.subtree(obj)
+                end = _phrase_end(analysis, obj, cues)
+                # The object's own phrase, not a purpose the verb adds after it (`требует
+                # его выдачи именно для того, чтобы судить`).
+                after = next(
+                    (c for c in analysis.children[k] if tree[-1] + 1 in analysis.subtree(c)),
+                    None,
+                )
+                if after is not None and (
+                    tokens[after].rel == "advcl"
+                    or any(lemmas[j] == "чтобы" for j in analysis.subtree(after))
+                ):
+                    end = min(end, tree[-1])
+                return _span(analysis, tree[0], end)
         if "post" in cue.frames or "postq" in cue.frames:
             span = self._post_content(analysis, k, marks)
             # `…, сообщает РИА Новости` relays news; it is the outlet's statement only
@@ -568,6 +592,13 @@ def _whole_quotes_are_direct(
             if q.start <= s and e <= q.end and not _WORD.search(outside):
                 q.kind, q.start, q.end = "direct", s, e
                 break
+    # As with any direct quote, a speech verb inside it is part of those words.
+    quotes[:] = [
+        q
+        for q in quotes
+        if q.kind == "direct"
+        or not any(o.kind == "direct" and o.start <= q.start and q.end <= o.end for o in quotes)
+    ]
 
 
 def _antecedent_of_relative(analysis: Analysis, k: int) -> int:
@@ -587,15 +618,22 @@ def _antecedent_of_relative(analysis: Analysis, k: int) -> int:
 
 def _owner(analysis: Analysis, groups: list[Group]) -> dict[int, Group]:
     owner: dict[int, Group] = {}
-    # Role and pronoun mentions count as much as names for finding a speaker.
+    size: dict[int, int] = {}
+    # Role and pronoun mentions count as much as names for finding a speaker; a token
+    # belongs to the longest actor mention over it (`РФ` in `Минобороны РФ`).
     for group in groups:
+        if not group.members:
+            continue
+        actor = group.kind_type in _ACTOR_TYPES
         for c in group.members:
             for k in analysis.token_range(c.start, c.end):
                 current = owner.get(k)
-                if current is None or (
-                    current.kind_type not in _ACTOR_TYPES and group.kind_type in _ACTOR_TYPES
+                if (
+                    current is None
+                    or (current.kind_type not in _ACTOR_TYPES and actor)
+                    or (actor and c.end - c.start > size[k])
                 ):
-                    owner[k] = group
+                    owner[k], size[k] = group, c.end - c.start
     return owner
 
 
@@ -607,6 +645,24 @@ def _group_in(analysis: Analysis, owner: dict[int, Group], span: list[int]) -> G
             if group.kind_type == wanted:
                 return group
     return None
+
+
+def _subject_before(analysis: Analysis, owner: dict[int, Group], verb: int) -> Group | None:
+    """A parse that hangs the subject elsewhere (`, "Хамас" признал`, `С учетом Горбунова
+    Минобороны РФ официально признало`): the actor named right before the verb, not in a
+    prepositional phrase."""
+    tokens = analysis.tokens
+    k = verb - 1
+    while k >= 0 and (tokens[k].pos in {"ADV", "PART"} or tokens[k].text in _QUOTE_MARKS):
+        k -= 1
+    group = owner.get(k) if k >= 0 and tokens[k].sent == tokens[verb].sent else None
+    if group is None or group.kind_type not in _ACTOR_TYPES:
+        return None
+    while k > 0 and (owner.get(k - 1) is group or tokens[k - 1].text in _QUOTE_MARKS):
+        k -= 1
+    if k > 0 and tokens[k - 1].pos == "ADP":
+        return None
+    return group
 
 
 def _subject_group(analysis: Analysis, owner: dict[int, Group], head: int) -> Group | None:
@@ -625,7 +681,14 @@ def _subject_group(analysis: Analysis, owner: dict[int, Group], head: int) -> Gr
             group = _group_in(analysis, owner, analysis.subtree(child))
             if group is not None:
                 return group
-    span = analysis.subtree(head)
+    # A relative clause or participle tells about the subject; what it names is not it.
+    aside = {
+        k
+        for child in children[head]
+        if tokens[child].rel in {"acl", "acl:relcl", "parataxis"}
+        for k in analysis.subtree(child)
+    }
+    span = [k for k in analysis.subtree(head) if k not in aside]
     if tokens[head].pos == "NOUN" and (lemma(tokens[head].text),) in load_roles():
         owners = {
             k
@@ -644,6 +707,8 @@ def _that_after(analysis: Analysis, lemmas: list[str], k: int) -> int | None:
     sentence = analysis.sentence_of(k)
     for j in range(k + 1, min(k + 12, sentence[-1] + 1)):
         if lemmas[j] in {"что", "чтобы", "будто"} and tokens[j - 1].text == ",":
+            if j >= 3 and lemmas[j - 2] == "тот" and lemmas[j - 3] in _PURPOSE:
+                return None  # `требует выдачи для того, чтобы судить`: a purpose
             return j
         if tokens[j].pos == "VERB" and tokens[j].feats.get("VerbForm") == "Fin":
             return None
