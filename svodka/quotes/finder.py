@@ -134,6 +134,8 @@ class QuoteFinder:
                 return None
             if (left := _subject_before(analysis, owner, verb)) is not None:
                 return left
+            if (shared := self._shared_subject(analysis, owner, verb)) is not None:
+                return shared
             tok = analysis.tokens[verb]
             if tok.rel in {"conj", "xcomp", "acl:relcl"} and tok.head is not None:
                 # `распространил заявление, где утверждает…`: up through the noun it qualifies.
@@ -161,6 +163,29 @@ class QuoteFinder:
             group = _group_in(analysis, owner, analysis.subtree(child))
             if group is not None and group.kind_type in {"ORG", "GPE"}:
                 return group
+        return None
+
+    def _shared_subject(
+        self, analysis: Analysis, owner: dict[int, Group], verb: int
+    ) -> Group | None:
+        """`Войтих рассказал …, продемонстрировал …, объяснил, как …` parsed as separate
+        clauses: a run of predicates after commas shares the first one's subject."""
+        tokens = analysis.tokens
+        me = tokens[verb]
+        if verb == 0 or tokens[verb - 1].text != "," or not _finite(me):
+            return None
+        agree = ("Number", "Gender", "Person")
+        for j in range(verb - 2, analysis.sentence_of(verb)[0] - 1, -1):
+            tok = tokens[j]
+            if tok.pos in {"SCONJ"} or lemma(tok.text) == "который" or tok.text in ":;—–":
+                return None  # a subordinate clause or a new statement lies between
+            if _finite(tok) and all(tok.feats.get(f) == me.feats.get(f) for f in agree):
+                subject = analysis.child(j, *_SUBJECT_RELS)
+                if subject is None and tok.rel == "conj":
+                    continue  # a predicate of the same run: on to the first
+                if subject is None or subject > j:
+                    return None
+                return _subject_group(analysis, owner, subject)
         return None
 
     # --- list statements ----------------------------------------------------
@@ -335,6 +360,12 @@ class QuoteFinder:
                 found = found or (None, " ".join(cues[k].lemmas), k)
         if found is not None:
             return found
+        # `Андрей Крайний … не согласился: «…»`: any verb that a colon and a quote follow.
+        verb = span[-1] if span else None
+        if verb is not None and _finite(analysis.tokens[verb]):
+            speaker = self._speaker(analysis, owner, verb)
+            if speaker is not None:
+                return speaker, "", None
         group = _group_in(analysis, owner, span[-3:]) if span else None
         if group is not None and group.kind_type in _ACTOR_TYPES:
             return group, "", None
@@ -393,6 +424,8 @@ class QuoteFinder:
                 or any(s <= tok.start < e for s, e in taken)
             ):
                 continue
+            if tok.feats.get("Person") == "1" and analysis.child(k, *_SUBJECT_RELS) is None:
+                continue  # `Отметим, что …`, `Напомним, …`: the newsroom's own voice
             if tok.feats.get("VerbForm") == "Inf" and any(
                 lemmas[c] == "чтобы" for c in analysis.children[k]
             ):
@@ -467,7 +500,7 @@ class QuoteFinder:
         if "wh" in cue.frames:
             wh = _wh_after(analysis, lemmas, last)
             if wh is not None:
-                return _span(analysis, wh, _sentence_end(analysis, wh, cues))
+                return _span(analysis, wh, _phrase_end(analysis, wh, cues))
         for prep in ("о", "на", "в", "к", "за", "между", "против"):
             if prep not in cue.frames:
                 continue
@@ -690,13 +723,13 @@ def _subject_group(analysis: Analysis, owner: dict[int, Group], head: int) -> Gr
     }
     span = [k for k in analysis.subtree(head) if k not in aside]
     if tokens[head].pos == "NOUN" and (lemma(tokens[head].text),) in load_roles():
-        owners = {
-            k
-            for child in children[head]
-            if tokens[child].rel == "nmod"
-            for k in analysis.subtree(child)
-            if k in owner and owner[k].kind_type == "PER"
-        }
+        owners = set()
+        for child in children[head]:
+            tree = analysis.subtree(child)
+            if tokens[child].rel == "nmod" and any(
+                k in owner and owner[k].kind_type == "PER" for k in tree
+            ):
+                owners.update(tree)
         span = [k for k in span if k not in owners]
     return _group_in(analysis, owner, span)
 
