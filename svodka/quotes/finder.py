@@ -136,8 +136,12 @@ class QuoteFinder:
                 return left
             if (shared := self._shared_subject(analysis, owner, verb)) is not None:
                 return shared
+            if (dropped := _dropped_subject(analysis, owner, verb)) is not None:
+                return dropped
             tok = analysis.tokens[verb]
-            if tok.rel in {"conj", "xcomp", "acl:relcl"} and tok.head is not None:
+            gerund = tok.rel == "advcl" and tok.feats.get("VerbForm") == "Conv"
+            if (gerund or tok.rel in {"conj", "xcomp", "acl:relcl"}) and tok.head is not None:
+                # `…, отмечая, что …`: a gerund's subject is its verb's.
                 # `распространил заявление, где утверждает…`: up through the noun it qualifies.
                 verb = tok.head
                 head = analysis.tokens[verb]
@@ -524,9 +528,21 @@ class QuoteFinder:
             if xcomp is not None:
                 first = max(analysis.subtree(xcomp)[0], last + 1)
                 return _span(analysis, first, _phrase_end(analysis, xcomp, cues))
+        if "xcomp" in cue.frames:
+            pred = next(
+                (
+                    c
+                    for c in analysis.children[k]
+                    if tokens[c].rel == "xcomp" and tokens[c].pos in {"NOUN", "ADJ"}
+                ),
+                None,
+            )
+            if pred is not None:
+                first = max(analysis.subtree(pred)[0], last + 1)
+                return _span(analysis, first, _phrase_end(analysis, pred, cues))
         if "obj" in cue.frames:
             obj = analysis.child(k, "obj")
-            if obj is not None and tokens[obj].pos == "NOUN":
+            if obj is not None and tokens[obj].pos in {"NOUN", "ADJ"}:
                 tree = analysis.subtree(obj)
                 end = _phrase_end(analysis, obj, cues)
                 # The object's own phrase, not a purpose the verb adds after it (`требует
@@ -698,6 +714,42 @@ def _subject_before(analysis: Analysis, owner: dict[int, Group], verb: int) -> G
     return group
 
 
+def _dropped_subject(analysis: Analysis, owner: dict[int, Group], verb: int) -> Group | None:
+    """`Он провёл в тюрьме месяц. Однако считает …`: a third-person verb that opens its
+    sentence without a subject goes on about the previous sentence's subject."""
+    tokens = analysis.tokens
+    tok = tokens[verb]
+    sentence = analysis.sentence_of(verb)
+    if not _finite(tok) or tok.rel != "root" or tok.feats.get("Person") in {"1", "2"}:
+        return None
+    if any(j < verb and tokens[j].pos not in {"ADV", "CCONJ", "PART", "PUNCT"} for j in sentence):
+        return None
+    first = sentence[0]
+    if first == 0 or tokens[first - 1].sent != tok.sent - 1:
+        return None
+    previous = analysis.sentence_of(first - 1)
+    root = next((j for j in previous if tokens[j].rel == "root" and _finite(tokens[j])), None)
+    if root is not None:
+        subject = analysis.child(root, *_SUBJECT_RELS)
+        group = _subject_group(analysis, owner, subject) if subject is not None else None
+        if group is None:
+            # `…, и их возвращение Бергхолдс не оспаривает`, the subject parsed as a genitive
+            group = _subject_before(analysis, owner, root)
+        if group is not None and group.kind_type == "PER":
+            return group
+    # The last person that was a subject there.
+    for j in reversed(previous):
+        # A nominative name the parser hung elsewhere counts too.
+        named = tokens[j].pos == "PROPN" and tokens[j].feats.get("Case") == "Nom"
+        if tokens[j].rel not in _SUBJECT_RELS and not named:
+            continue
+        group = _subject_group(analysis, owner, _antecedent_of_relative(analysis, j))
+        if group is not None and group.kind_type == "PER":
+            number = tok.feats.get("Number")
+            return group if number in {None, tokens[j].feats.get("Number", number)} else None
+    return None
+
+
 def _subject_group(analysis: Analysis, owner: dict[int, Group], head: int) -> Group | None:
     """The actor a subject phrase names, from its head outwards.
 
@@ -743,8 +795,8 @@ def _that_after(analysis: Analysis, lemmas: list[str], k: int) -> int | None:
             if j >= 3 and lemmas[j - 2] == "тот" and lemmas[j - 3] in _PURPOSE:
                 return None  # `требует выдачи для того, чтобы судить`: a purpose
             return j
-        if tokens[j].pos == "VERB" and tokens[j].feats.get("VerbForm") == "Fin":
-            return None
+        if tokens[j].pos == "VERB" and tokens[j].feats.get("VerbForm") in {"Fin", "Conv"}:
+            return None  # the clause is another verb's (`считает …, отмечая, что …`)
         if tokens[j].text in {".", ";", ":"}:
             return None
     return None
