@@ -1,14 +1,13 @@
 """Parquet shards of analysed articles: what parallel engines write and the store loads.
 
-One row per input document: `input`, `id`, and either `record` (the full `svodka/article@1`
-JSON) with its `minhash`, or `error`. A shard is written under a temporary name and renamed,
+One row per input document: `input`, `id`, and either its rows of every store table or
+`error`. A shard is written under a temporary name and renamed,
 so a shard that exists is whole; the store deletes it once its rows are committed, so shards
 left by a crash are loaded by the next run.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,15 +16,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from svodka.engines.worker import Outcome
-from svodka.records import Article
-from svodka.store.rows import Prepared
+from svodka.store.rows import SCHEMAS, Prepared
 
+# One binary column per store table: that article's rows as an Arrow IPC stream, built by
+# the worker, so loading a shard is concatenating and inserting, never re-analysing a record.
 SCHEMA = pa.schema(
     [
         ("input", pa.string()),
         ("id", pa.string()),
-        ("record", pa.string()),
-        ("minhash", pa.list_(pa.uint32())),
+        *((f"rows_{name}", pa.binary()) for name in SCHEMAS),
         ("error", pa.string()),
     ]
 )
@@ -35,24 +34,19 @@ def to_table(outcomes: Iterable[Outcome]) -> pa.Table:
     rows = []
     for o in outcomes:
         p = o.prepared
-        rows.append(
-            {
-                "input": o.input,
-                "id": p.article.id if p else None,
-                "record": p.article.to_json() if p else None,
-                "minhash": list(p.minhash) if p else None,
-                "error": o.error,
-            }
-        )
+        row: dict[str, object] = {"input": o.input, "id": p.id if p else None, "error": o.error}
+        for name in SCHEMAS:
+            row[f"rows_{name}"] = p.tables[name] if p else None
+        rows.append(row)
     return pa.Table.from_pylist(rows, schema=SCHEMA)
 
 
 def from_table(table: pa.Table) -> list[Outcome]:
     out = []
     for row in table.to_pylist():
-        if row["record"] is not None:
-            article = Article.from_dict(json.loads(row["record"]))
-            out.append(Outcome(row["input"], Prepared(article, tuple(row["minhash"] or ()))))
+        if row["id"] is not None and row["error"] is None:
+            tables = {name: row[f"rows_{name}"] for name in SCHEMAS}
+            out.append(Outcome(row["input"], Prepared(row["id"], tables)))
         else:
             out.append(Outcome(row["input"], None, row["error"] or "unknown error"))
     return out

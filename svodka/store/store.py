@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -39,6 +40,24 @@ class StoreError(SvodkaError):
 
 class StoreBusy(StoreError):
     """Another process holds the store's file lock (a writer, or readers while we write)."""
+
+
+LOCK_TIMEOUT_VAR = "SVODKA_LOCK_TIMEOUT"
+LOCK_TIMEOUT = 30.0  # seconds an open waits for another process's lock; see `Store`
+
+
+def lock_timeout() -> float:
+    """How long an open waits for a lock: `SVODKA_LOCK_TIMEOUT` seconds, else 30."""
+    raw = os.environ.get(LOCK_TIMEOUT_VAR, "").strip()
+    if not raw:
+        return LOCK_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also NaN
+        raise StoreError(f"{LOCK_TIMEOUT_VAR} must be a number of seconds, not {raw!r}")
+    return seconds
 
 
 _S, _I, _B = pa.string(), pa.int32(), pa.bool_()
@@ -158,8 +177,8 @@ class Store:
     the writer cannot open. Within one process, threads may share a connection (`cursor()`),
     but the file cannot be opened twice with different `read_only` settings. So:
 
-    - opening waits up to `timeout` seconds for a conflicting lock to go, then raises
-      `StoreBusy`;
+    - opening waits up to `timeout` seconds (default: `SVODKA_LOCK_TIMEOUT`, else 30) for a
+      conflicting lock to go, then raises `StoreBusy`;
     - the ingest writer commits a batch every 3 s and calls `release()` every 10 s
       (`SVODKA_RELEASE_SECONDS`), which closes the file; its next call reopens it, waiting
       for readers to finish;
@@ -175,11 +194,11 @@ class Store:
     """
 
     def __init__(
-        self, path: str | Path = DEFAULT_PATH, read_only: bool = False, timeout: float = 30.0
+        self, path: str | Path = DEFAULT_PATH, read_only: bool = False, timeout: float | None = None
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        self.timeout = timeout
+        self.timeout = lock_timeout() if timeout is None else timeout
         self._con: duckdb.DuckDBPyConnection | None = None
         if read_only and not self.path.is_file():
             raise StoreError(f"{self.path}: no such store")
@@ -200,7 +219,9 @@ class Store:
                 if time.monotonic() >= deadline:
                     raise StoreBusy(
                         f"{self.path}: store is locked by another process (DuckDB allows one "
-                        "writer or several readers at a time)"
+                        f"writer or several readers at a time); waited {self.timeout:g} s: let "
+                        "that process finish or stop it, then run the command again "
+                        f"({LOCK_TIMEOUT_VAR}=SECONDS waits longer)"
                     ) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
@@ -283,7 +304,7 @@ class Store:
         batch: dict[str, Prepared] = {}
         for item in items:
             prepared = item if isinstance(item, Prepared) else prepare(item)
-            batch.setdefault(prepared.article.id, prepared)
+            batch.setdefault(prepared.id, prepared)
         if not batch:
             return []
         con = self.con
@@ -297,7 +318,7 @@ class Store:
         except BaseException:
             con.rollback()
             raise
-        return [p.article.id for p in new]
+        return [p.id for p in new]
 
     def add_error(self, input: str, reason: str) -> None:
         """Record an input that failed (once per input and reason, however often it fails)."""
