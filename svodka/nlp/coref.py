@@ -471,11 +471,14 @@ def _apposition(analysis: Analysis, owner: dict[int, Group], phrase: RolePhrase)
         group = owner.get(j)
         if group is not None and group.kind_type == "PER":
             if j > after and all(
-                k in sub and tokens[k].pos not in {"PUNCT", "VERB"} for k in range(after, j)
+                k in sub
+                and (tokens[k].pos not in {"PUNCT", "VERB"} or tokens[k].text in _QUOTE_MARKS)
+                for k in range(after, j)
             ):
                 phrase.last, phrase.end, after = j - 1, tokens[j - 1].end, j
             break
-        if tokens[j].pos in {"PUNCT", "VERB"}:
+        # `лидер движения "За права человека" Лев Пономарев`: a quoted name on the way.
+        if tokens[j].pos in {"PUNCT", "VERB"} and tokens[j].text not in _QUOTE_MARKS:
             break
     same_sentence = after < len(tokens) and tokens[after].sent == tokens[phrase.last].sent
     if same_sentence and _same_case(tokens[phrase.head], tokens[after]):

@@ -3,6 +3,7 @@ normalised to the nominative and grouped so that each actor is one entity howeve
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -135,6 +136,8 @@ class EntityFinder:
             if len(tokens) == 1 and not _nominal(tokens[0]):
                 return None  # a capitalised gerund or adjective opening a sentence
             parts = tuple(t.text for t in tokens if any(ch.isalpha() for ch in t.text))
+            if len(tokens) > 1 and tokens[0].feats.get("Gender") == "Fem":
+                normal = _feminine_surname(normal)
             return Candidate(start, end, "PER", "name", None, normal, parts)
         type_ = "ORG" if span.type == "ORG" else "LOC"
         if {lemma(tokens[0].text), lemma(tokens[-1].text)} & self.kb.facility_words:
@@ -420,6 +423,23 @@ def _extend_known_org(span: NerSpan, tokens: list[Token], known: list[Candidate]
         # `МИД Латвии` is not the KB's bare `МИД` (of Russia): the same kind of body abroad.
         org.entry, org.normal, org.country = None, span.normal or span.text, countries.pop()
     return True
+
+
+# A woman's surname in an oblique case, as the normaliser leaves it when it reads the surname
+# as a man's (`Марию Зимину` → `Мария Зимину`): the ending of her nominative.
+_FEMININE_ENDINGS = re.compile(r"(ов|ев|ёв|ин|ын)(у|ой)$|(ск|цк)(ую|ой)$")
+
+
+def _feminine_surname(normal: str) -> str:
+    words = normal.split()
+    if len(words) < 2:
+        return normal
+    m = _FEMININE_ENDINGS.search(words[-1])
+    if m is None:
+        return normal
+    stem = m.group(1) or m.group(3)
+    words[-1] = words[-1][: m.start()] + stem + ("а" if m.group(1) else "ая")
+    return " ".join(words)
 
 
 def _short_form_of(text: str, known: list[Candidate]) -> KBEntry | None:
