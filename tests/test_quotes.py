@@ -707,7 +707,6 @@ ROWS = [
         "активы за рубеж",
         "Медиа-Мост",
         id="mediamost-003-list",
-        xfail='LIST: bullets under a header sentence (`руководство "Медиа-Моста" еще раз вынуждено заявить:` then `- …`) are not taken as list statements',
     ),
     # no resolvable speaker
     # newsru-2013-russia-saratovvert

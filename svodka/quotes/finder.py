@@ -208,6 +208,10 @@ class QuoteFinder:
         n = 0
         while n < len(lines):
             speaker = self._header_speaker(analysis, owner, lemmas, *lines[n])
+            # `руководство "Медиа-Моста" еще раз вынуждено заявить:` and bullets under it.
+            bullets_only = speaker is None
+            if speaker is None:
+                speaker = self._said_header(analysis, owner, cues, *lines[n])
             n += 1
             if speaker is None:
                 continue
@@ -215,6 +219,8 @@ class QuoteFinder:
             while n < len(lines):
                 start, end = lines[n]
                 line = text[start:end]
+                if bullets_only and not _BULLET.match(line):
+                    break
                 if not (first or _BULLET.match(line) or (out and text[out[-1].end] == ";")):
                     break
                 if self._header_speaker(analysis, owner, lemmas, start, end) is not None:
@@ -239,6 +245,22 @@ class QuoteFinder:
             return None
         group = _group_in(analysis, owner, list(span))
         return group if group is not None and group.kind_type in _ACTOR_TYPES else None
+
+    def _said_header(
+        self,
+        analysis: Analysis,
+        owner: dict[int, Group],
+        cues: dict[int, Cue],
+        start: int,
+        end: int,
+    ) -> Group | None:
+        """A sentence that ends in a colon after a speech verb with a speaker."""
+        if not analysis.text[start:end].rstrip().endswith(":"):
+            return None
+        for k in reversed(analysis.token_range(start, end)):
+            if k in cues and "colon" in cues[k].frames:
+                return self._speaker(analysis, owner, k)
+        return None
 
     def _item(
         self,
