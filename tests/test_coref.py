@@ -151,7 +151,6 @@ ROWS = [
         "Сергей Лавров",
         "role",
         id="lavrov-es-role",
-        xfail="BARE_ROLE: bare `министр` (`подчеркнул министр`) after `Сергей Лавров` is not a mention at all",
     ),
     # newsru-2017-russia-links
     row(

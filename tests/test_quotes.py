@@ -209,7 +209,6 @@ ROWS = [
         "Угрозы для безопасности",
         "Сергей Лавров",
         id="lavrov-es-direct",
-        xfail="BARE_ROLE: `подчеркнул министр` is not linked to Сергей Лавров named in the previous sentence; speaker is None",
     ),
     # newsru-2015-russia-gonka
     row(

@@ -80,7 +80,7 @@ class Coreference:
         date: str | None,
         quoted: list[tuple[int, int]] = (),  # type: ignore[assignment]
     ) -> None:
-        self._office_holders(groups)
+        self._office_holders(groups, date)
         self._metonyms(analysis, groups)
         owner = _token_owner(analysis, groups)
         phrases = self._role_phrases(analysis, owner)
@@ -102,8 +102,9 @@ class Coreference:
 
     # --- known people -------------------------------------------------------
 
-    def _office_holders(self, groups: list[Group]) -> None:
-        """Country and QID of people the office table knows by name."""
+    def _office_holders(self, groups: list[Group], date: str | None) -> None:
+        """Country and QID of people the office table knows by name, and the offices they
+        hold on the article's date: `Сергей Лавров …, — подчеркнул министр`."""
         for group in groups:
             if group.kind_type != "PER" or group.entry is not None:
                 continue
@@ -116,7 +117,8 @@ class Coreference:
                 ):
                     group.qid = group.qid or term.qid
                     group.country = group.country or term.country
-                    break
+                    if date is not None and term.holds_on(date):
+                        group.offices.add((term.office, term.country))
 
     # --- metonyms -----------------------------------------------------------
 
