@@ -12,6 +12,7 @@ import typer
 
 from svodka.errors import InputError, SvodkaError
 from svodka.ingest.document import RawDocument
+from svodka.ingest.sources import MAX_SIZE_MB
 from svodka.records import Article
 
 app = typer.Typer(
@@ -32,6 +33,13 @@ def main() -> None:
     """svodka: who did what to whom, and who said what, from Russian news articles."""
 
 
+_MAX_SIZE = typer.Option(
+    "--max-size",
+    min=0,
+    help="Largest document to analyse, in MB; bigger ones are refused (0: no limit)",
+)
+
+
 def _error(message: str) -> None:
     typer.echo(f"svodka: error: {message}", err=True)
 
@@ -46,6 +54,7 @@ def extract(
         str | None, typer.Option(help="Publication date (ISO) when the input has none")
     ] = None,
     url: Annotated[str | None, typer.Option(help="Source URL of the article")] = None,
+    max_size: Annotated[float, _MAX_SIZE] = MAX_SIZE_MB,
 ) -> None:
     """Print the svodka/article@1 record of each input: pretty JSON for one, JSON Lines for many."""
     from svodka.ingest.sources import read_inputs
@@ -53,7 +62,7 @@ def extract(
     failures = 0
     pipeline = None
     single = format is not Format.jsonl and _one_article(paths)
-    for item in read_inputs(paths, published=published, url=url):
+    for item in read_inputs(paths, published=published, url=url, max_size=max_size or None):
         if isinstance(item, InputError):
             _error(str(item))
             failures += 1
@@ -202,6 +211,14 @@ def serve(
         str | None,
         typer.Option(envvar="SVODKA_TOKEN", show_envvar=True, help="Token for POST /api/extract"),
     ] = None,
+    allow_fetch: Annotated[
+        bool,
+        typer.Option(
+            "--allow-fetch",
+            help='Let POST /api/extract download {"fetch": URL} (token still required): '
+            "http(s) only, never to loopback, private, link-local or other non-public addresses",
+        ),
+    ] = False,
 ) -> None:
     """Serve the HTTP API under /api/ (reference at /docs) and the web UI at /."""
     import uvicorn
@@ -209,11 +226,13 @@ def serve(
     from svodka.api import create_app
 
     try:
-        application = create_app(db, token=token)
+        application = create_app(db, token=token, allow_fetch=allow_fetch)
     except SvodkaError as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
     writes = "enabled with the token" if token else "disabled (no --token)"
+    if token and allow_fetch:
+        writes += ", fetching public http(s) URLs allowed"
     typer.echo(f"svodka: serving {db} read-only at http://{host}:{port}/ ; POST {writes}", err=True)
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
@@ -243,12 +262,15 @@ def ingest(
     timeout: Annotated[
         float, typer.Option(min=0, help="CPU seconds one article may take (0: no limit)")
     ] = 60.0,
+    max_size: Annotated[float, _MAX_SIZE] = MAX_SIZE_MB,
 ) -> None:
     """Analyse inputs into the store; idempotent and resumable (stored articles are skipped)."""
     from svodka.engines.console import ingest_command
 
     workers = workers or os.cpu_count() or 1
-    code = ingest_command(paths, db, engine.value, workers, progress, timeout or None)
+    code = ingest_command(
+        paths, db, engine.value, workers, progress, timeout or None, max_size=max_size or None
+    )
     raise typer.Exit(code)
 
 

@@ -8,6 +8,7 @@ said that the records do not hold. The core is pure: records in, a `Digest` out,
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -808,8 +809,12 @@ def digest_from_store(
         return digest_actor(store, value)
     if kind == "event":
         return digest_event(store, value)
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise UsageError(f"--day takes an ISO date (YYYY-MM-DD), not {value!r}")
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        dt.date.fromisoformat(value)  # `2024-13-45` has the shape of a date, not its sense
+    except ValueError:
+        raise UsageError(f"--day takes an ISO date (YYYY-MM-DD), not {value!r}") from None
     return digest_day(store, value)
 
 

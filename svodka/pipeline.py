@@ -11,6 +11,7 @@ from svodka.events.finder import EventFinder, to_records
 from svodka.events.timex import find_timexes
 from svodka.ingest.document import RawDocument
 from svodka.ingest.html import from_html, looks_like_html
+from svodka.ingest.language import detect_language
 from svodka.ingest.plain import date_of, parse_header
 from svodka.nlp.analysis import Analyzer
 from svodka.nlp.coref import Coreference
@@ -91,6 +92,7 @@ class Pipeline:
             url=meta["url"],
             path=doc.path,
             outlet=outlet,
+            language=detect_language(text),
             headline=doc.headline or header.headline or meta["headline"],
             published=published,
             updated=header.updated,

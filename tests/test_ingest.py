@@ -3,12 +3,14 @@ subprocesses, a real store, a run killed with SIGKILL and resumed, and the Ray e
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gzip
 import importlib.util
 import io
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -286,44 +288,89 @@ def small_corpus(path: Path, n: int) -> Path:
     return path
 
 
-def test_killed_run_resumes_with_every_article_once(tmp_path: Path) -> None:
-    corpus = small_corpus(tmp_path / "corpus.jsonl", 40)
-    db = tmp_path / "svodka.duckdb"
-    args = [*SVODKA, "ingest", str(corpus), "--db", str(db), "--workers", "1", "--no-progress"]
-    # Release the lock after every commit, so that this test sees the first articles land.
-    env = {**os.environ, "SVODKA_RELEASE_SECONDS": "0"}
-    proc = subprocess.Popen(
-        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env
-    )
-    landed, deadline = 0, time.monotonic() + 240
-    try:
-        while landed == 0 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.3)
-            if db.exists():
-                try:
-                    with Store(db, read_only=True, timeout=1) as store:
-                        landed = store.count()
-                except StoreError:
-                    pass  # the writer holds the lock or is migrating: look again
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)  # the command and its workers, mid-run
-        proc.wait()
-    assert proc.returncode == -signal.SIGKILL, "the run ended before it could be killed"
-    assert 0 < landed < 40
-    result = run("ingest", str(corpus), "--db", str(db), "--workers", "1", "--no-progress")
-    assert result.returncode == 0, result.stderr
+def store_state(db: Path) -> tuple[int, int, int, int]:
+    """(articles, distinct ids, repeated entity rows, repeated or orphan quote occurrences) of a
+    store no process holds; zeros for one a killed run left before it had tables."""
+    if not db.exists():
+        return 0, 0, 0, 0
     con = duckdb.connect(str(db), read_only=True)
     try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if "articles" not in tables:
+            return 0, 0, 0, 0
         total, distinct = con.execute(
             "SELECT count(*), count(DISTINCT id) FROM articles"
         ).fetchone()
         dup_entities = con.execute(
             "SELECT count(*) - count(DISTINCT (article_id, id)) FROM entities"
         ).fetchone()[0]
+        bad_occurrences = con.execute(
+            "SELECT (SELECT count(*) - count(DISTINCT (article_id, idx)) FROM quote_occurrences)"
+            " + (SELECT count(*) FROM quote_occurrences o"
+            "    WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = o.article_id))"
+        ).fetchone()[0]
     finally:
         con.close()
+    return total, distinct, dup_entities, bad_occurrences
+
+
+def landed_so_far(db: Path) -> int:
+    """Articles a running ingest has committed; 0 while it holds the file or creates it."""
+    if not db.exists():
+        return 0
+    try:
+        with Store(db, read_only=True, timeout=1) as store:
+            return store.count()
+    except StoreError:
+        return 0  # the writer holds the lock or is migrating: look again
+
+
+def test_killed_runs_resume_with_every_article_once(tmp_path: Path) -> None:
+    """`kill -9` at random points of an ingest, three times, then the same command once more:
+    every article stored exactly once. The first kill comes blind (models loading, the store
+    being created), the others at a random moment after that run's first commit."""
+    corpus = small_corpus(tmp_path / "corpus.jsonl", 40)
+    db = tmp_path / "svodka.duckdb"
+    args = [*SVODKA, "ingest", str(corpus), "--db", str(db), "--workers", "2", "--no-progress"]
+    # Release the lock after every commit, so that this test sees the articles land.
+    env = {**os.environ, "SVODKA_RELEASE_SECONDS": "0"}
+    rng = random.Random(8)
+    stored, killed_mid_run = 0, 0
+    for kill in range(3):
+        proc = subprocess.Popen(
+            args,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            env=env,
+        )
+        try:
+            if kill == 0:
+                time.sleep(rng.uniform(0.5, 4.0))
+            else:
+                deadline = time.monotonic() + 240
+                while proc.poll() is None and time.monotonic() < deadline:
+                    if landed_so_far(db) > stored:
+                        break
+                    time.sleep(0.3)
+                # Within 2 s: the rest of 40 short articles take ~5 s once the workers are up.
+                time.sleep(rng.uniform(0.0, 2.0))
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # unless it finished first
+                os.killpg(proc.pid, signal.SIGKILL)  # the command and its workers
+            proc.wait()
+        total, distinct, dup_entities, bad_occurrences = store_state(db)
+        assert total == distinct and dup_entities == 0 and bad_occurrences == 0
+        assert total >= stored  # a commit survives kill -9
+        killed_mid_run += proc.returncode == -signal.SIGKILL and stored < total < 40
+        stored = total
+    assert killed_mid_run >= 1, "no kill came while articles were landing"
+    result = run("ingest", str(corpus), "--db", str(db), "--workers", "2", "--no-progress")
+    assert result.returncode == 0, result.stderr
+    assert f"landed {40 - stored}, skipped {stored} (already stored), failed 0" in result.stderr
+    total, distinct, dup_entities, bad_occurrences = store_state(db)
     assert total == distinct == 40
-    assert dup_entities == 0
+    assert dup_entities == 0 and bad_occurrences == 0
 
 
 @pytest.mark.ray

@@ -61,16 +61,19 @@ def create_app(
     *,
     max_body: int = MAX_BODY,
     max_limit: int = MAX_LIMIT,
+    allow_fetch: bool = False,
 ) -> Any:
-    """A FastAPI app serving the store at `db_path` read-only; POST needs `token`."""
+    """A FastAPI app serving the store at `db_path` read-only; POST needs `token`.
+    `allow_fetch`: `POST /api/extract` may download `{"fetch": URL}` (`svodka.api.fetch`)."""
     from contextlib import asynccontextmanager
+    from functools import partial
 
     from fastapi import FastAPI
 
     from svodka.api.routes import router as api_router
     from svodka.api.security import BodyLimit, SecurityHeaders
     from svodka.errors import SvodkaError
-    from svodka.store import Store
+    from svodka.store import Store, StoreBusy
     from svodka.web import mount as mount_web
 
     path = Path(db_path)
@@ -100,13 +103,34 @@ def create_app(
     app.state.token = token
     app.state.max_limit = max_limit
     app.state.pipeline = None
+    app.state.fetch = None
+    if allow_fetch:
+        from svodka.api.fetch import fetch
+
+        app.state.fetch = partial(fetch, max_bytes=max_body)
     app.state.pipeline_lock = threading.Lock()
     app.include_router(api_router, prefix="/api")
     mount_web(app)
+    app.add_exception_handler(StoreBusy, _store_busy)
     app.add_middleware(ReleaseStore, store=store)
     app.add_middleware(BodyLimit, max_bytes=max_body)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+BUSY_RETRY_SECONDS = 10  # ingest lets readers in at least this often (RELEASE_SECONDS)
+
+
+def _store_busy(request: Any, exc: Exception) -> Any:
+    """503 with Retry-After, not a 500, when ingest holds the store's file longer than a
+    request may wait (SVODKA_LOCK_TIMEOUT): it comes back by itself."""
+    from starlette.responses import JSONResponse, PlainTextResponse
+
+    message = "the store is busy (an ingest is writing to it); try again in a few seconds"
+    headers = {"Retry-After": str(BUSY_RETRY_SECONDS)}
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": message}, status_code=503, headers=headers)
+    return PlainTextResponse(message, status_code=503, headers=headers)
 
 
 class ReleaseStore:

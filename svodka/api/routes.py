@@ -144,9 +144,16 @@ def digest(
     ] = None,
     format: Literal["json", "text", "markdown", "html"] = "json",
 ) -> Any:
+    from datetime import date
+
     from svodka.digest import digest_from_store, render
     from svodka.errors import UsageError
 
+    try:
+        if day:
+            date.fromisoformat(day)  # the pattern passes 2024-13-45; the store would raise
+    except ValueError:
+        raise HTTPException(422, f"not a date: {day!r}") from None
     try:
         result = digest_from_store(db, article=article, actor=actor, event=event, day=day)
     except UsageError as exc:
@@ -163,12 +170,18 @@ def digest(
 
 
 class ExtractRequest(BaseModel):
-    """An article to analyse: `text` or `html`, with optional metadata."""
+    """An article to analyse: `text`, `html`, or a page to `fetch`, with optional metadata."""
 
     text: str | None = None
     html: str | None = None
+    fetch: str | None = Field(
+        None,
+        max_length=2000,
+        description="An http(s) URL to download and analyse; only on a server started with "
+        "--allow-fetch, and never to a loopback, private or otherwise non-public address",
+    )
     id: str | None = Field(None, max_length=200)
-    url: str | None = Field(None, max_length=2000)
+    url: str | None = Field(None, max_length=2000, description="Metadata only: never fetched")
     headline: str | None = Field(None, max_length=2000)
     published: str | None = Field(None, max_length=40)
     outlet: str | None = Field(None, max_length=200)
@@ -192,17 +205,25 @@ def require_token(
     "/extract",
     summary="Run the pipeline on posted text (token required; nothing is stored)",
     dependencies=[Depends(require_token)],
-    responses={401: {"description": "No or wrong token"}, 413: {"description": "Body too large"}},
+    responses={
+        400: {"description": "`fetch` is not an http(s) URL"},
+        401: {"description": "No or wrong token"},
+        403: {"description": "Fetching is disabled, or `fetch` names a non-public address"},
+        413: {"description": "Body, or fetched page, too large"},
+    },
 )
 def extract(request: Request, body: ExtractRequest) -> dict[str, Any]:
     from svodka.errors import InputError, SvodkaError
     from svodka.ingest.sources import document_from_json
 
+    state = request.app.state
+    fields = body.model_dump(exclude_none=True)
+    if body.fetch is not None:
+        fields.update(_fetched(state, body))
     try:
-        doc = document_from_json(body.model_dump(exclude_none=True), "request")
+        doc = document_from_json(fields, "request")
     except InputError as exc:
         raise HTTPException(422, str(exc)) from None
-    state = request.app.state
     with state.pipeline_lock:  # one Pipeline per server, loaded on first use, not thread-safe
         if state.pipeline is None:
             from svodka.pipeline import Pipeline
@@ -213,3 +234,21 @@ def extract(request: Request, body: ExtractRequest) -> dict[str, Any]:
         except SvodkaError as exc:
             raise HTTPException(422, str(exc)) from None
     return record.to_dict()
+
+
+def _fetched(state: Any, body: ExtractRequest) -> dict[str, str]:
+    """The page `body.fetch` names, as `html` or `text` plus its `url`, or an HTTP error."""
+    from svodka.api.fetch import FetchError
+
+    if state.fetch is None:
+        raise HTTPException(
+            403, "fetching URLs is disabled: start `svodka serve` with --allow-fetch"
+        )
+    if body.text is not None or body.html is not None:
+        raise HTTPException(422, "give one of `text`, `html` or `fetch`")
+    try:
+        page = state.fetch(body.fetch)
+    except FetchError as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    found = {"html": page.html} if page.html is not None else {"text": page.text or ""}
+    return {**found, "url": body.url or page.url}

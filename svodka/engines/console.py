@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.text import Text
 
 from svodka.errors import SvodkaError, UsageError
+from svodka.ingest.sources import MAX_SIZE_MB
 
 
 class _Rate(ProgressColumn):
@@ -38,7 +39,13 @@ def _say(message: str) -> None:
 
 
 def ingest_command(
-    paths: list[str], db: str, engine: str, workers: int, progress: bool, timeout: float | None
+    paths: list[str],
+    db: str,
+    engine: str,
+    workers: int,
+    progress: bool,
+    timeout: float | None,
+    max_size: float | None = MAX_SIZE_MB,
 ) -> int:
     """Run `svodka ingest`; the exit code."""
     from svodka.engines.driver import ingest
@@ -74,6 +81,7 @@ def ingest_command(
                 on_progress=lambda n: bar.update(task, completed=n),
                 on_error=on_error,
                 timeout=timeout,
+                max_size=max_size,
             )
             totals = {
                 name: store.count(name) for name in ("articles", "quote_clusters", "event_clusters")

@@ -20,6 +20,7 @@ from pathlib import Path
 from svodka.engines.worker import DOC_TIMEOUT, Outcome
 from svodka.errors import InputError, UsageError
 from svodka.ingest.document import RawDocument
+from svodka.ingest.sources import MAX_SIZE_MB
 from svodka.store import Store
 
 ENGINES = ("local", "ray")
@@ -123,8 +124,10 @@ def ingest(
     on_error: Callable[[str, str], None] = lambda where, reason: None,
     rebuild: bool = True,
     timeout: float | None = DOC_TIMEOUT,
+    max_size: float | None = MAX_SIZE_MB,
 ) -> Report:
-    """Ingest files, folders, JSON Lines, feeds, WARC and .gz into the store."""
+    """Ingest files, folders, JSON Lines, feeds, WARC and .gz into the store; a document over
+    `max_size` MB is refused, one whose analysis takes over `timeout` CPU-s is stopped."""
     from svodka.ingest.sources import read_inputs
 
     if engine not in ENGINES:
@@ -136,7 +139,7 @@ def ingest(
     started = time.monotonic()
 
     docs: list[RawDocument] = []
-    for item in read_inputs(paths):
+    for item in read_inputs(paths, max_size=max_size):
         if isinstance(item, InputError):
             writer.error(*split_error(item))
         else:

@@ -17,7 +17,8 @@ _GZIP = b"\x1f\x8b"
 
 
 def handles(path: Path, data: bytes) -> bool:
-    return data[:2] == _GZIP or warc.is_warc(path.name, data) or feeds.is_feed(data)
+    gz = data[:2] == _GZIP or path.suffix.lower() == ".gz"  # a .gz that is not gzip: an error
+    return gz or warc.is_warc(path.name, data) or feeds.is_feed(data)
 
 
 def read(path: Path, data: bytes, name: str | None = None) -> Iterator[RawDocument | InputError]:
@@ -43,5 +44,8 @@ def read(path: Path, data: bytes, name: str | None = None) -> Iterator[RawDocume
             yield from sources._guard(
                 lambda: [sources._document(inner, name, inner_path.suffix.lower())]
             )
+        return
+    if path.suffix.lower() == ".gz":
+        yield InputError(f"{name}: not a gzip file (no gzip header)")
         return
     yield from feeds.read(data, name)

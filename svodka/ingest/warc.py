@@ -33,6 +33,14 @@ def read(data: bytes, name: str) -> Iterator[RawDocument | InputError]:
             url = record.rec_headers.get_header("WARC-Target-URI")
             payload = record.content_stream().read()
             found += 1
+            # warcio reads a record cut short by the end of the archive as if it were whole
+            # (the rest of a page, or the next record, silently gone): its Content-Length says.
+            missing = getattr(record.raw_stream, "limit", 0)
+            if missing:
+                yield InputError(
+                    f"{name} <{url}>: truncated WARC record ({missing} bytes missing at the end)"
+                )
+                continue
             try:
                 html = _decode(payload, ctype, f"{name} <{url}>")
             except InputError as exc:
