@@ -197,8 +197,7 @@ def subset(corpus: Path, limit: int, folder: Path) -> Path:
 def natasha(corpus: Path, limit: int, workers: int) -> dict[str, Any]:
     from throughput import measure
 
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    r = measure("natasha", corpus, limit, workers, threads)
+    r = measure("natasha", corpus, limit, workers, 1)  # one BLAS thread, as svodka's workers
     return {
         "workers": workers,
         "articles": r["articles"],
