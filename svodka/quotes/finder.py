@@ -130,10 +130,10 @@ class QuoteFinder:
                 group = _subject_group(analysis, owner, subject)
                 if group is not None:
                     return group
+            if (left := _subject_before(analysis, owner, verb)) is not None:
+                return left  # also when the parser gave the verb a subject from far away
             if subjects:
                 return None
-            if (left := _subject_before(analysis, owner, verb)) is not None:
-                return left
             if (shared := self._shared_subject(analysis, owner, verb)) is not None:
                 return shared
             if (dropped := _dropped_subject(analysis, owner, verb)) is not None:
@@ -356,7 +356,7 @@ class QuoteFinder:
                 if speaker is None:
                     # A parse that loses the subject: `— сказал на это первый вице-премьер`.
                     rest = [j for j in analysis.sentence_of(k) if j > k]
-                    speaker = _group_in(analysis, owner, rest[:6])
+                    speaker = _group_in(analysis, owner, rest[:8])
                 return speaker, " ".join(cues[k].lemmas), k
             if analysis.tokens[k].text in ".!?;":
                 break
