@@ -369,6 +369,8 @@ class QuoteFinder:
         """`X заявил: «…»` or a headline's `Песков: «…»`."""
         text = analysis.text
         head = text[max(0, pos - 200) : pos].rstrip()
+        if head.endswith(","):
+            return self._asked_before(analysis, owner, pos)
         if not head.endswith(":"):
             return None
         colon = analysis.token_at(max(0, pos - (len(text[:pos]) - len(text[:pos].rstrip())) - 1))
@@ -394,6 +396,21 @@ class QuoteFinder:
                 return speaker, "", None
         group = _group_in(analysis, owner, span[-3:]) if span else None
         if group is not None and group.kind_type in _ACTOR_TYPES:
+            return group, "", None
+        return None
+
+    def _asked_before(
+        self, analysis: Analysis, owner: dict[int, Group], pos: int
+    ) -> tuple[Group | None, str, int | None] | None:
+        """`На вопрос Медведева, «…»`: words put as someone's question or statement."""
+        mark = analysis.token_at(pos)
+        k = (mark if mark is not None else 0) - 2  # the word before the comma
+        group = owner.get(k) if k >= 0 else None
+        if group is None or group.kind_type not in _ACTOR_TYPES:
+            return None
+        while k > 0 and owner.get(k - 1) is group:
+            k -= 1
+        if k > 0 and lemma(analysis.tokens[k - 1].text) in self.documents:
             return group, "", None
         return None
 
