@@ -34,7 +34,10 @@ _SUBJECT_RELS = frozenset({"nsubj", "nsubj:pass"})
 _ARGUMENT_RELS = frozenset({"nsubj", "nsubj:pass", "obj", "iobj"})
 _PRONOUN_WINDOW = 3  # sentences back that a pronoun may reach
 _QUOTE_MARKS = frozenset('"«»„“”')
-_FORMER = frozenset({"бывший", "свергнутый", "прежний", "покойный", "экс", "отставной"})
+# `свергнутого` lemmatises to the verb.
+_FORMER = frozenset(
+    {"бывший", "свергнутый", "свергнуть", "прежний", "покойный", "экс", "отставной"}
+)
 
 
 @dataclass(slots=True)
@@ -72,6 +75,7 @@ class Coreference:
         self.stance_nouns = load_word_list("stance_nouns.txt")
         self.attitude_verbs = load_word_list("attitude_verbs.txt")
         self.member_nouns = load_word_list("member_nouns.txt")
+        self.relations = frozenset(r.lemmas[0] for r in self.roles.values() if r.kind == "relation")
 
     def __call__(
         self,
@@ -197,14 +201,16 @@ class Coreference:
         self, analysis: Analysis, owner: dict[int, Group], first: int, last: int, role: Role
     ) -> str | None:
         # `глава ВТБ` heads a bank, not Russia; `глава МИД Великобритании` is a British
-        # office all the same, since the role itself names the office.
-        for k in range(first, last + 1):
-            group = owner.get(k)
-            if group is not None and group.kind_type == "ORG":
-                return None if role.office in _HEAD_OF_STATE else group.nationality
-            if group is not None and group.kind_type == "GPE":
+        # office all the same, since the role itself names the office. A country the phrase
+        # names wins over the one an organisation's name defaults to (`МИД Финляндии`).
+        found = [owner[k] for k in range(first, last + 1) if k in owner]
+        orgs = [g for g in found if g.kind_type == "ORG"]
+        if orgs and role.office in _HEAD_OF_STATE:
+            return None  # `Глава Минэкономики РФ` heads a ministry, not Russia
+        for group in found:
+            if group.kind_type == "GPE":
                 return group.nationality
-        return None
+        return orgs[0].nationality if orgs else None
 
     def _link_role(
         self,
@@ -215,6 +221,8 @@ class Coreference:
         date: str | None,
     ) -> bool:
         person = _apposition(analysis, owner, phrase)
+        if person is not None and not self._may_hold(person, phrase, date):
+            person = None
         if person is None:
             person = self._resolve_role(analysis, groups, phrase, date)
         if person is None and phrase.role.lemmas[0] in self.member_nouns:
@@ -265,8 +273,12 @@ class Coreference:
                 or analysis.tokens[k].text.startswith("экс-")
                 for k in range(phrase.first, phrase.head + 1)
             )
-            # `бывший президент`: today's holder is exactly who it is not.
-            term = None if former else self._holder(role.office, country, date)
+            if former:
+                # `экс-президент Киргизии`: not today's holder, but the last one before, when
+                # the article names him.
+                term = self._former_holder(role.office, country, date)
+                return self._known_holder(groups, term) if term is not None else None
+            term = self._holder(role.office, country, date)
             if term is not None:
                 return self._holder_group(groups, term)
             return None
@@ -297,6 +309,41 @@ class Coreference:
             ),
             None,
         )
+
+    def _may_hold(self, person: Group, phrase: RolePhrase, date: str | None) -> bool:
+        """Whether the office table lets `person` hold the phrase's office: `сына свергнутого
+        президента Киргизии Максима Бакиева` names the son, whom no term of that office names.
+        Offices and years the table does not cover are not judged."""
+        office, country = phrase.role.office, phrase.country
+        if office is None or country is None or date is None:
+            return True
+        wanted = "head_of_state" if office == "head" else office
+        terms = [t for t in self.terms if t.office == wanted and t.country == country]
+        if not terms or date < min(t.start for t in terms):
+            return True
+        parts = max((c.parts for c in person.members), key=len, default=())
+        return not parts or any(
+            _parts_compatible(parts, tuple(n.split())) for t in terms for n in (t.name, *t.aliases)
+        )
+
+    def _former_holder(self, office: str, country: str, date: str | None) -> OfficeTerm | None:
+        if date is None:
+            return None
+        wanted = "head_of_state" if office == "head" else office
+        ended = [
+            t
+            for t in self.terms
+            if t.office == wanted and t.country == country and t.end is not None and t.end <= date
+        ]
+        return max(ended, key=lambda t: t.end or "", default=None)
+
+    def _known_holder(self, groups: list[Group], term: OfficeTerm) -> Group | None:
+        names = [tuple(n.split()) for n in (term.name, *term.aliases)]
+        for g in _people(groups):
+            parts = max((c.parts for c in g.members), key=len, default=())
+            if parts and any(_parts_compatible(parts, n) for n in names):
+                return g
+        return None
 
     def _holder_group(self, groups: list[Group], term: OfficeTerm) -> Group:
         names = [tuple(n.split()) for n in (term.name, *term.aliases)]
@@ -390,8 +437,11 @@ class Coreference:
             if gender is None or not _third_person(tok):
                 continue
             group = None
-            if gender != "n":
-                group = _antecedent(analysis, people, genders, tok, gender)
+            if lemma(tok.text) == "сам" and tok.head is not None:
+                # `Сам Курманбек Бакиев нашел убежище`: the name it stands beside.
+                group = next((g for g in people if _covers(analysis, g, tok.head)), None)
+            if group is None and gender != "n":
+                group = _antecedent(analysis, people, genders, tok, gender, False, self.relations)
             if group is None and gender != "m":
                 group = _antecedent(analysis, others, genders, tok, gender, strict=True)
             if group is not None:
@@ -667,6 +717,7 @@ def _antecedent(
     pronoun: Token,
     gender: str,
     strict: bool = False,
+    relations: frozenset[str] = frozenset(),
 ) -> Group | None:
     """The nearest person before the pronoun who agrees in gender; a subject wins ties of
     sentence, and the subject of the pronoun's own verb is not its antecedent."""
@@ -680,7 +731,7 @@ def _antecedent(
             if c.start >= pronoun.start or (c.kind == "pronoun" and c.start == pronoun.start):
                 continue
             span = analysis.token_range(c.start, c.end)
-            if not span:
+            if not span or _possessor_of_other(analysis, people, group, span, relations):
                 continue
             tok = analysis.tokens[span[-1]]
             distance = pronoun.sent - tok.sent
@@ -691,6 +742,29 @@ def _antecedent(
             if best is None or score > best:
                 best, chosen = score, group
     return chosen
+
+
+def _covers(analysis: Analysis, group: Group, k: int) -> bool:
+    tok = analysis.tokens[k]
+    return any(c.start <= tok.start < c.end for c in group.members)
+
+
+def _possessor_of_other(
+    analysis: Analysis,
+    people: list[Group],
+    group: Group,
+    span: list[int],
+    relations: frozenset[str],
+) -> bool:
+    """`сыну экс-президента Киргизии … по его запросу`: a person named only as whose son
+    someone is stays in the background; `его` is the son."""
+    tok = analysis.tokens[span[0]]
+    head = tok.head
+    if tok.rel != "nmod" or head is None or head in span:
+        return False
+    if lemma(analysis.tokens[head].text) in relations:
+        return True
+    return any(g is not group and _covers(analysis, g, head) for g in people)
 
 
 def _clause_subject(analysis: Analysis, tok: Token) -> int | None:
