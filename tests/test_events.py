@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from svodka.events.finder import EventFinder, load_lexicon, to_records
+from svodka.events.finder import EventFinder, _antecedent, _context, load_lexicon, to_records
 from svodka.events.timex import find_timexes
 from svodka.ingest.plain import date_of, parse_header
 from svodka.nlp.entities import build_entities
@@ -146,6 +146,15 @@ TRIGGERS = [
         "",
         "Стинг",
     ),
+    # what is agreed to names the other side (`согласился встретиться с Клинтоном`)
+    ("Арафат согласился встретиться с Клинтоном 9 ноября", "AGREE", "Арафат", "Клинтон"),
+    # a passive participle's agent is its doer (`предложенного Россией плана`)
+    (
+        "Молдавская оппозиция вывела сегодня на улицы Кишинева, по разным даным, от 10 до 50 человек, требуя отказаться от предложенного Россией плана приднестровского урегулирования.",
+        "AGREE",
+        "Россия",
+        "",
+    ),
     (
         "Глава Палестинской автономии Махмуд Аббас (Абу Мазен) заявил о готовности незамедлительно возобновить мирные переговоры с исполняющим обязанности премьер-министра Израиля Эхудом Ольмертом.",
         "AGREE",
@@ -251,6 +260,26 @@ TRIGGERS = [
         "Мадаминов",
         "",
     ),
+    # whom a demand wants to act is its addressee (`требует, чтобы Рахман обратился`)
+    (
+        "В своем иске Кинг требует, чтобы Рахман обратился с письмом к Бобу Аруму, призвав его выплатить 2 млн 50 тысяч долларов прямиком Дону Кингу.",
+        "REQUEST",
+        "Кинг",
+        "Рахман",
+    ),
+    # who acts on a request (`по запросу`, `по ходатайству`) is whom it was made to
+    (
+        'Басманный суд вынес санкцию на арест управляющего партнера адвокатского бюро "АЛМ Фельдманс" Елены Аграновской по ходатайству Генеральной прокуратуры России.',
+        "REQUEST",
+        "Генпрокуратура",
+        "Басманный суд",
+    ),
+    (
+        '1 июля Генпрокуратура возбудила уголовное дело по запросу депутата Госдумы Александра Хинштейна в отношении гендиректора ФГУП "ВПК-инвест" Рамиля Гайсина по части 3 статьи 165 УК РФ (причинение особо крупного имущественного ущерба путем обмана или злоупотребления доверием).',
+        "REQUEST",
+        "Хинштейн",
+        "Генпрокуратура",
+    ),
     # ACCUSE
     (
         "Олег Митволь подал в суд на Росприроднадзор и Министерство природы РФ",
@@ -332,6 +361,13 @@ TRIGGERS = [
         "",
     ),
     ("До этого от участия в выборах отказался республиканец Тед Круз.", "REJECT", "Круз", ""),
+    # what is refused names the other side (`отказались выдать его России`)
+    (
+        "Закаев прибыл в Лондон из Копенгагена на прошлой неделе, после того как датские власти отказались выдать его России и освободили из-под стражи.",
+        "REJECT",
+        "Дани",
+        "Россия",
+    ),
     # THREATEN
     (
         "Жак Рогге угрожает ФИФА исключением футбола из олимпийской программы",
@@ -358,6 +394,13 @@ TRIGGERS = [
         "",
     ),
     ("Сенаторы США угрожают заблокировать вступление России в ВТО.", "THREATEN", "США", ""),
+    # force aimed at what names no actor hits the place those things are in
+    (
+        "Он заявил, что в целом одобряет одностороннее решение США нанести удары по целям в Сирии.",
+        "THREATEN",
+        "",
+        "Сирия",
+    ),
     # PROTEST
     (
         "Более тысячи авиарейсов будут отменены из-за забастовки пилотов Lufthansa в первые два дня зимы.",
@@ -408,6 +451,20 @@ TRIGGERS = [
         "Минфин",
         "",
     ),
+    # a passive in a parenthesis with no subject is said of the person it follows
+    (
+        'По данным издания, физик Валентин Данилов (осужден на 14 лет за передачу секретных сведений Китаю) и бывший гендиректор ЗАО "ЦНИИМАШ-Экспорт", академик Академии космонавтики Игорь Решетин (приговорен к 11,5 года заключения за незаконную передачу Китаю технологий двойного назначения), в обмене не участвуют.',
+        "SANCTION",
+        "",
+        "Данилов",
+    ),
+    # a passive's agent (`obl:agent`) is its doer
+    (
+        "1 августа 1946 г. Власов, бывший начальник его штаба генерал Федор Трухин и еще 10 бывших членов КОНРа были приговорены Военной коллегией Верховного суда СССР к смертной казни через повешение с конфискацией имущества.",
+        "SANCTION",
+        "Военная коллегия",
+        "",
+    ),
     # MOBILIZE
     (
         "Тем временем палестинский лидер Ясир Арафат, выступая в Газе, объявил о всеобщей мобилизации ФАТХ ≈ военизированного крыла Организации освобождения Палестины.",
@@ -433,6 +490,13 @@ TRIGGERS = [
         "COERCE",
         "",
         "НФОП",
+    ),
+    # a passive in a parenthesis is said of what the parenthesis glosses
+    (
+        'По сведениям Федеральной службы безопасности (ФСБ), члены "Юждага" присягнули на верность "Исламскому государству" (ИГ, ДАИШ, запрещено в РФ).',
+        "COERCE",
+        "Россия",
+        "Исламск",
     ),
     # ASSAULT
     (
@@ -574,6 +638,13 @@ MODALITY = [
         False,
         False,
     ),
+    # a past participle describes its noun: done, whatever its host clause plans
+    (
+        'Как сообщает "Эхо Москвы", в четверг, 8 июля, десять арестованных властями США фигурантов "шпионского дела" явятся в федеральный суд южного округа США в Нью-Йорке.',
+        "COERCE",
+        False,
+        False,
+    ),
 ]
 
 
@@ -588,11 +659,109 @@ def test_negation_and_intent(
 
 
 def test_refused_cooperation_is_reject(nlp: Pipeline, finder: EventFinder) -> None:
-    """PLOVER: a cooperation refused for the future (`не выдаст`) is REJECT, not negated."""
+    """PLOVER: a cooperation refused for the future (`не выдаст`) is REJECT, not negated; the
+    refusal itself is done, not intended."""
     text = "Белорусский лидер Александр Лукашенко твердо заявил, что не выдаст Курманбека Бакиева."
     events, names = extract(nlp, finder, text)
     found = find(events, names, "REJECT", "Лукашенко", "")
-    assert found is not None and not found.negated
+    assert found is not None and not found.negated and not found.intent
+
+
+# --- who the other side is, from the sentences around ---------------------------------------
+
+# (excerpt of real sentences, type, source, target); the rule each row checks is in its comment.
+CONTEXT = [
+    # a refusal answers the request made to its doer (NEWSru, Кинг v. Рахман)
+    (
+        "В своем иске Кинг требует, чтобы Рахман обратился с письмом к Бобу Аруму, призвав его выплатить 2 млн 50 тысяч долларов прямиком Дону Кингу. Однако Рахман отказывается это делать.",
+        "REJECT",
+        "Рахман",
+        "Кинг",
+    ),
+    # a counter-demand is addressed to the side whose turn came just before
+    (
+        "По версии МК, Рамзан Кадыров через своих приближенных - бывших влиятельных боевиков - в декабре прошлого года начал переговоры с Асланом Масхадовым. Тогда же в Грозном людьми Кадырова были задержаны восемь родственников Масхадова. О чем договаривались два чеченца, можно только предполагать. Скорее всего, Рамзан потребовал от Масхадова публичного ухода в отставку, отказа от поста президента Ичкерии. Масхадов потребовал взамен гарантий личной безопасности для себя и своих родственников.",
+        "REQUEST",
+        "Масхадов",
+        "Кадыров",
+    ),
+    # a promise in a dialogue is addressed to the one who answers in the same sentence (this
+    # row and the next: NEWSru 2008, sentences of one article, the others between left out)
+    (
+        'Первый вице-премьер Дмитрий Медведев в пятницу посетил рыболовное судно "Капитан Моргун". Капитан судна Владимир Войтих рассказал первому вице-премьеру, что траулер расходует 20 тонн топлива в сутки, в экипаже 75 человек, сообщает РИА "Новости".\n\nНа вопрос Медведева, "есть ли рыба ваша в магазинах Мурманска?" капитан ответил утвердительно, первый вице-премьер обещал "заехать, посмотреть".',
+        "AGREE",
+        "Медведев",
+        "Войтих",
+    ),
+    # a request to tell is addressed to whoever speaks next
+    (
+        'Первый вице-премьер Дмитрий Медведев в пятницу посетил рыболовное судно "Капитан Моргун". Капитан судна Владимир Войтих рассказал первому вице-премьеру, что траулер расходует 20 тонн топлива в сутки, в экипаже 75 человек, сообщает РИА "Новости".\n\nМедведев попросил рассказать об основных правовых проблемах. Проблемы возникают в основном с Норвегией, отметил Войтих.',
+        "REQUEST",
+        "Медведев",
+        "Войтих",
+    ),
+    # who pays for an act does it (`деньги, потраченные государством на его вызволение`; NEWSru
+    # 2003, two sentences of one article)
+    (
+        "Латвийский студент Марис Бергхолдс, недавно освобожденный из тюрьмы в Ираке и вернувшийся в Латвию, намерен подать в суд на США в связи с нарушениями прав человека. Кроме того, молодой человек сообщил, что МИД Латвии в ультимативной форме потребовал от него в короткие сроки вернуть деньги, потраченные государством на его вызволение.",
+        "AID",
+        "Латвия",
+        "Бергхолдс",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "type_", "source", "target"), CONTEXT)
+def test_other_side_from_context(
+    nlp: Pipeline, finder: EventFinder, text: str, type_: str, source: str, target: str
+) -> None:
+    events, names = extract(nlp, finder, text, None)
+    found = find(events, names, type_, source, target)
+    got = [(e.type, e.trigger.text, named(e.source, names), named(e.target, names)) for e in events]
+    assert found is not None, got
+
+
+# (real sentence, a type it must not yield): words that only look like events there.
+NOT_EVENTS = [
+    # a court's session is a hearing, not a political meeting
+    (
+        'Напомним, на заседании Мосгорсуда 1 октября Екатерина Самуцевич отказалась от услуг своих адвокатов Марка Фейгина, Виолетты Волковой и Николая Полозова, заявив, что ее позиция "не совпадает с их позицией".',
+        "CONSULT",
+    ),
+    # `настаивает, что…` claims, it does not demand
+    (
+        "Сама Паркер утверждает, что ее держали в доме против ее воли. Она настаивает, что Дайл угрожал убить ее семью, если она попытается сбежать.",
+        "REQUEST",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "type_"), NOT_EVENTS)
+def test_not_events(nlp: Pipeline, finder: EventFinder, text: str, type_: str) -> None:
+    events, _ = extract(nlp, finder, text, None)
+    assert type_ not in [e.type for e in events], [(e.type, e.trigger.text) for e in events]
+
+
+# (real sentence, the noun `который` after a preposition stands for): the one it agrees with in
+# gender and number, not the word before the comma.
+RELATIVES = [
+    (
+        "Слухи о возможном военном альянсе между Вашингтоном, Тбилиси и Баку впервые возникли в конце 2004 года, когда азербайджанские СМИ сообщили о встрече президента Ильхама Алиева с высокопоставленными представителями Пентагона, на которой, по сообщениям, обсуждалась возможность военного сотрудничества.",
+        "встреча",
+    ),
+    (
+        "Его арест стал результатом операции американских спецслужб, к которой на последнем этапе подключили таиландскую полицию.",
+        "операция",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "noun"), RELATIVES)
+def test_relative_pronoun_after_preposition(nlp: Pipeline, text: str, noun: str) -> None:
+    analysis = nlp.analyzer(text)
+    ctx = _context(analysis, [], [], [], None)
+    which = next(t.index for t in analysis.tokens if t.text.startswith("котор"))
+    assert ctx.lemmas[_antecedent(ctx, which)] == noun
 
 
 def test_force_in_the_future_is_threaten(nlp: Pipeline, finder: EventFinder) -> None:

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from svodka.nlp.analysis import Analysis
+from svodka.nlp.analysis import Analysis, Token
 from svodka.nlp.entities import Group
 from svodka.nlp.morph import lemma, lemma_key, vocab
-from svodka.quotes.finder import QuoteDraft
+from svodka.quotes.finder import QuoteDraft, load_cues
 from svodka.records import Event, Range, Span, Timex
 
 __all__ = ["EventDraft", "EventFinder", "to_records"]
@@ -42,6 +42,7 @@ _TAKING_PART = frozenset({"", "на", "в", "с", "после", "перед", "�
 # a bare `удары` may well be new strikes.
 _ANAPHORIC = frozenset({"CONSULT"})
 _FORCE = frozenset({"ASSAULT", "COERCE", "THREATEN"})  # a place they hit stands for its country
+_AIMED = frozenset({"по", "на", "против"})  # what force is aimed at
 _SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 _ABSORBING = frozenset({"AGREE", "REQUEST", "REJECT", "THREATEN"})
 # Verbal acts whose actor, unnamed inside a quote, is the speaker.
@@ -49,7 +50,13 @@ _SPEECH_TYPES = frozenset(
     {"AGREE", "SUPPORT", "CONCEDE", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "CONSULT"}
 )
 _FIRST_PERSON = frozenset({"я", "мы"})
+# Senses of verbal acts addressed to someone, whose addressee a dialogue may name (see
+# `_interlocutor`): promises, offers and requests, not what is converted into them.
+_DIALOGUE_SENSES = frozenset({"promise", "offer", "ask", "appeal", "demand", "suggest"})
+# The answers to a request (see `_answers`): any refusal, and consent.
+_ANSWER_SENSES = {"REJECT": None, "AGREE": "agree"}
 _RELATIVE = frozenset({"который"})
+_NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _DURATION = re.compile(r"^P(?:\d|T|X)")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -88,6 +95,7 @@ class Lexicon:
     places: frozenset[str]
     state_nouns: frozenset[str]
     relatives: frozenset[str]
+    courts: frozenset[str]
     conversions: dict[tuple[str, str, str], tuple[str, str]]
 
 
@@ -169,6 +177,7 @@ def load_lexicon() -> Lexicon:
         places=_words("place_nouns.txt"),
         state_nouns=_words("state_nouns.txt"),
         relatives=_words("relative_nouns.txt"),
+        courts=frozenset(w for line in _words("court_nouns.txt") for w in line.split()),
         conversions=conversions,
     )
 
@@ -201,6 +210,8 @@ class EventDraft:
     vague_time: bool = False  # its own time is vague (`ранее`): no story date for it
     story: bool = False  # told as what happened on the story's day
     mentions: list[tuple[int, int]] = field(default_factory=list)
+    content: str = ""  # the sense of the event a promise, demand or refusal is about
+    frames: tuple[str, ...] = ()  # the trigger's target frames
 
     @property
     def actors(self) -> list[Group]:
@@ -240,11 +251,15 @@ class EventFinder:
     ) -> list[EventDraft]:
         ctx = _context(analysis, groups, timexes, quotes, reference)
         drafts = [self._draft(ctx, k, row, tokens) for k, row, tokens in self._triggers(ctx)]
+        drafts = [d for d in drafts if not self._hearing(ctx, d)]
         drafts = self._absorb(ctx, drafts)
         for d in drafts:
             self._convert(d)
             _split_mutual(d)
         _fill_partners(drafts)
+        _answers(ctx, drafts)
+        for d in drafts:
+            self._interlocutor(ctx, d)
         events = _merge([d for d in drafts if _valid(d)])
         story = _story_date(ctx, timexes, reference, dateline_date)
         for e in events:
@@ -292,6 +307,12 @@ class EventFinder:
             "first": tok.feats.get("Person") == "1" and tok.feats.get("Tense") == "Pres",
             "personobj": obj is not None
             and any(g.kind_type == "PER" for g in self._actors(ctx, obj)),
+            # `настаивает, что Дайл угрожал…` claims; `настаивает на выдаче` demands
+            "that": any(
+                a.tokens[c].rel == "ccomp"
+                and any(ctx.lemmas[m] == "что" for m in a.children[c] if a.tokens[m].rel == "mark")
+                for c in a.children[k]
+            ),
         }
         for flag in row.flags:
             kind, _, value = flag.partition(":")
@@ -326,6 +347,7 @@ class EventFinder:
             trigger=(a.tokens[lo].start, a.tokens[hi].end),
             sentence=(a.tokens[first].start, a.tokens[end - 1].end),
             sense=row.sense,
+            frames=row.target,
             token=k,
             sent=tok.sent,
             flags=row.flags,
@@ -410,6 +432,12 @@ class EventFinder:
                 target += [g for t in tokens for g in self._frame(ctx, t, frame)]
         if passive and "inverse" not in row.flags:
             target += subject_actors  # `был задержан`: the subject is the one acted on
+            if not subject_actors and ctx.paren[k] >= 0:
+                target += self._glossed(ctx, k)
+        if row.type in _FORCE and not target:
+            target = [g for t in tokens for g in self._aimed_at(ctx, t, row.target)]
+        if row.type == "REQUEST" and row.pos == "VERB" and not target:
+            target = self._asked(ctx, k)
         if (
             tok.feats.get("VerbForm") == "Part"
             and tok.rel in {"amod", "acl"}
@@ -465,6 +493,15 @@ class EventFinder:
                 target = [g for frame in row.target for g in self._frame(ctx, gov, frame)]
         elif how == "report" and agentive and not source and self._planned(ctx, k):
             source = doer  # `заявил о скорой встрече`: who announces a plan takes part in it
+        fund = "fund" in self.lexicon.roles.get(ctx.lemmas[gov], frozenset())
+        if fund and _prep(ctx, k) == "на" and not source:
+            # `деньги, потраченные государством на его вызволение`: who pays for an act does it.
+            source = self._agent(ctx, gov) if _passive(a, gov) else doer
+        if row.type == "REQUEST" and _prep(ctx, k) == "по" and source and not target:
+            # `возбудила дело по запросу депутата`, `задержан … по запросу Интерпола`: who acts
+            # on a request is whom it was made to (when the request's maker is named).
+            acting = self._agent(ctx, gov) if _passive(a, gov) else doer
+            target = [g for g in acting if g not in source]
         return source, target
 
     def _subject(self, ctx: _Context, k: int) -> int | None:
@@ -472,6 +509,8 @@ class EventFinder:
         if they agree (`ей угрожали` does not take the subject of `Юрова сообщила`)."""
         a = ctx.analysis
         number = a.tokens[k].feats.get("Number")
+        # `закон, принятый Госдумой`: a participle's noun is its subject, not its clause's
+        participle = _participle(a.tokens[k])
         node = k
         for _ in range(4):
             subject = a.child(node, *_SUBJECT_RELS)
@@ -482,7 +521,7 @@ class EventFinder:
                 # A parenthesis (`организация запрещена в РФ`) keeps its own subject.
                 return subject if ctx.paren[subject] == ctx.paren[k] else None
             tok = a.tokens[node]
-            if tok.rel not in _CLIMB_RELS or tok.head is None:
+            if tok.rel not in _CLIMB_RELS or tok.head is None or participle:
                 return None
             node = tok.head
         return None
@@ -522,7 +561,7 @@ class EventFinder:
                 hit = (
                     not prep
                     and case == "Ins"
-                    and tok.rel in {"obl", "nmod"}
+                    and tok.rel in {"obl", "nmod", "obl:agent"}
                     and c not in ctx.timex_at
                 )
             elif frame == "gen":
@@ -557,6 +596,55 @@ class EventFinder:
                 )
             if hit:
                 out += self._actors(ctx, c)
+        return out
+
+    def _asked(self, ctx: _Context, k: int) -> list[Group]:
+        """`требует, чтобы Рахман обратился…`: whom a demand wants to act is its addressee."""
+        a = ctx.analysis
+        for c in a.children[k]:
+            if a.tokens[c].rel not in {"ccomp", "advcl", "xcomp", "csubj"}:
+                continue
+            marks = [m for m in a.children[c] if a.tokens[m].rel == "mark"]
+            mark = next((m for m in marks if ctx.lemmas[m] == "чтобы"), None)
+            subject = a.child(c, *_SUBJECT_RELS)
+            # the subject inside the clause (the parser may hang the demander's own there)
+            if (
+                mark is not None
+                and subject is not None
+                and subject > mark
+                and ctx.lemmas[subject] not in _FIRST_PERSON
+            ):
+                return self._actors(ctx, subject)
+        return []
+
+    def _glossed(self, ctx: _Context, k: int) -> list[Group]:
+        """`"Аль-Каида" (АКСИМ, запрещена в РФ)`: a passive in a parenthesis with no subject of
+        its own is said of what the parenthesis glosses: the first actor named in it before the
+        verb, else the one just before it."""
+        a = ctx.analysis
+        opening = ctx.paren[k]
+        inside = [t for t in range(opening + 1, k) if ctx.paren[t] == opening]
+        before = next((t for t in range(opening - 1, -1, -1) if a.tokens[t].pos != "PUNCT"), None)
+        for t in [*inside, *([] if before is None else [before])]:
+            group = _actor(ctx, t)
+            if group is not None and group.kind_type != "LOC":
+                return [group]
+        return []
+
+    def _aimed_at(self, ctx: _Context, k: int, frames: tuple[str, ...]) -> list[Group]:
+        """`удары по целям в секторе Газа`: force aimed at what names no actor hits the place
+        those things are in."""
+        a = ctx.analysis
+        out: list[Group] = []
+        for c in a.children[k]:
+            prep = _prep(ctx, c)
+            if prep not in frames or prep not in _AIMED or self._actors(ctx, c):
+                continue
+            if prep == "на" and a.tokens[c].feats.get("Case") != "Acc":
+                continue  # `взрыв на вокзале` is where, not at what
+            for n in a.children[c]:
+                if _prep(ctx, n) in {"в", "на"} and a.tokens[n].feats.get("Case") == "Loc":
+                    out += [g for g in self._actors(ctx, n) if g.kind_type in {"GPE", "LOC"}]
         return out
 
     def _phrase_actor(self, ctx: _Context, t: int, depth: int) -> Group | None:
@@ -662,8 +750,26 @@ class EventFinder:
                 break
             if tok.rel not in {"xcomp", "nmod", "obl", "obj", "acl"} or tok.head is None:
                 break
+            if node == k and _participle(tok) and tok.feats.get("Tense") == "Past":
+                break  # `арестованных властями фигурантов … явятся в суд`: done, not planned
             via, node = node, tok.head
         return False
+
+    def _hearing(self, ctx: _Context, d: EventDraft) -> bool:
+        """`На заседании суд отказался…`: a court's session is a hearing, not a meeting."""
+        text = ctx.analysis.text
+        return (
+            "nocourt" in d.flags
+            and bool(d.actors)
+            and all(
+                any(
+                    w in self.lexicon.courts
+                    for c in g.members
+                    for w in lemma_key(text[c.start : c.end])
+                )
+                for g in d.actors
+            )
+        )
 
     # --- place and time -----------------------------------------------------
 
@@ -706,9 +812,13 @@ class EventFinder:
         heads = [k]
         node = k
         for _ in range(3):  # bounded: the parser's cycles must not hang us
-            if a.tokens[node].rel not in {"xcomp", "conj"} or a.tokens[node].head is None:
+            head = a.tokens[node].head
+            # an aside in parentheses does not share its host clause's time
+            if a.tokens[node].rel not in {"xcomp", "conj"} or head is None:
                 break
-            node = a.tokens[node].head  # `намерен подать … в мае`, `прибыл 13 июня и был задержан`
+            if ctx.paren[head] != ctx.paren[k]:
+                break
+            node = head  # `намерен подать … в мае`, `прибыл 13 июня и был задержан`
             heads.append(node)
         if governor is not None and governor[1] in {"light", "occur", "other"}:
             heads.append(governor[0])
@@ -730,7 +840,7 @@ class EventFinder:
                         continue
                     draft.date = value
                     draft.vague_time = value is None
-        draft.story = (
+        draft.story = ctx.paren[k] < 0 and (
             tok.start < ctx.headline_end
             or ctx.lead[0] <= tok.start < ctx.lead[1]
             # a speaker's own words on the day, not a report (`подтвердили гибель`) of old news
@@ -743,11 +853,13 @@ class EventFinder:
     def _absorb(self, ctx: _Context, drafts: list[EventDraft]) -> list[EventDraft]:
         """A promise, demand, refusal or threat takes over the event it is about:
         `пригласил посетить Россию` is one AGREE, `призвал к переговорам` one REQUEST."""
+        a = ctx.analysis
         by_token = {d.token: d for d in drafts}
         gone: set[int] = set()
         for d in drafts:
             if d.type not in _ABSORBING or not _valid(d):
                 continue
+            direct = {_antecedent(ctx, c) for c in a.children[d.token] if self._is_content(ctx, c)}
             for t in sorted(self._content(ctx, d.token)):
                 other = by_token.get(t)
                 if other is None or other is d or id(other) in gone:
@@ -760,6 +872,15 @@ class EventFinder:
                     d.type = to[0]
                     if d.cameo.endswith("0"):  # a generic code takes the content's
                         d.cameo = to[1]
+                d.content = d.content or other.sense
+                near = t in direct or a.tokens[t].head in direct
+                # (an invitation's addressee is who would come, not the content's host)
+                carry = d.type != "REQUEST" and d.sense != "invite"
+                if carry and d.source and not d.target and near:
+                    # `перемирие с Израилем, о котором договорились`, `отказались выдать его
+                    # России`: what is agreed, refused or threatened names the other side (a
+                    # request's addressee is not its content's; a deeper event is not the deal).
+                    d.target = [g for g in other.actors if g not in d.source]
                 gone.add(id(other))
         return [d for d in drafts if id(d) not in gone]
 
@@ -792,13 +913,86 @@ class EventFinder:
             or (not prep and case == "Ins")
         )
 
+    def _interlocutor(self, ctx: _Context, d: EventDraft) -> None:
+        """A person's promise or request that names nobody is addressed to the other side of
+        the dialogue it is part of: the person who asks, answers or complains in the same
+        sentence (`На вопрос Медведева капитан ответил утвердительно, вице-премьер обещал
+        заехать`); for a request to tell (`попросил рассказать`), whoever speaks next, in this
+        sentence or the next; else the other person whose turn (a quote) came just before, in
+        this sentence or the one before and in the same paragraph (`Рамзан потребовал от
+        Масхадова…` … `Масхадов потребовал взамен…`)."""
+        if d.sense not in _DIALOGUE_SENSES or d.target or len(d.source) != 1:
+            return
+        speaker = d.source[0]
+        if speaker.kind_type != "PER" or _quote_at(ctx, d.trigger[0]) is not None:
+            return
+        if self._addressed(ctx, d):
+            return  # `призвала сторонников`: an addressee is named, if not as an actor
+        a = ctx.analysis
+        above = _ancestors(a, d.token)
+        first, end = a.sentences[d.sent]
+        for v in range(first, end):
+            if (
+                v == d.token
+                or v in above
+                or d.token in _ancestors(a, v)
+                or "dialogue" not in self.lexicon.roles.get(ctx.lemmas[v], ())
+            ):
+                continue
+            subject = a.child(v, *_SUBJECT_RELS)
+            people = self._actors(ctx, subject) if subject is not None else []
+            other = [g for g in people if g.kind_type == "PER" and g is not speaker]
+            if other:
+                d.target = other[:1]
+                return
+        # The other side's turn: for a request to tell, the next one; else the one just before
+        # in the same paragraph, which the promise or request answers.
+        tell = d.type == "REQUEST" and any(
+            a.tokens[c].feats.get("VerbForm") == "Inf"
+            and a.tokens[c].rel in {"xcomp", "obj"}
+            and (ctx.lemmas[c],) in load_cues()
+            for c in a.children[d.token]
+        )
+        start, stop = d.trigger
+        if tell:
+            turns = sorted((q for q in ctx.quotes if q.start >= stop), key=lambda q: q.start)
+        else:
+            turns = sorted((q for q in ctx.quotes if q.end <= start), key=lambda q: -q.end)
+        for q in turns:
+            if q.speaker is None or q.speaker is speaker or q.speaker.kind_type != "PER":
+                continue
+            sent = a.tokens[a.token_range(q.start, q.end)[0]].sent
+            close = sent <= d.sent + 1 if tell else sent >= d.sent - 1
+            if close and (tell or "\n" not in a.text[q.end : start]):
+                d.target = [q.speaker]
+            return
+
+    def _addressed(self, ctx: _Context, d: EventDraft) -> bool:
+        """Whether the trigger has a phrase in one of its target frames (whoever it names)."""
+        a = ctx.analysis
+        for c in a.children[d.token]:
+            tok, prep = a.tokens[c], _prep(ctx, c)
+            if (
+                ("obj" in d.frames and tok.rel == "obj" and tok.pos in _NOMINAL)
+                or (prep and prep in d.frames)
+                or (
+                    "dat" in d.frames
+                    and not prep
+                    and tok.feats.get("Case") == "Dat"
+                    and tok.rel in {"iobj", "obl", "nmod", "obj"}
+                )
+            ):
+                return True
+        return False
+
     def _convert(self, d: EventDraft) -> None:
         """PLOVER's reading of intent: future cooperation is AGREE, future force THREATEN, a
         refused cooperation (`не выдаст`) REJECT."""
         conv = self.lexicon.conversions
         if d.planned and d.negated and ("refusal", d.type, "*") in conv:
             d.type, d.cameo = conv[("refusal", d.type, "*")]
-            d.negated, d.mode = False, None
+            # the refusal itself is said and done, not planned
+            d.negated, d.intent, d.mode = False, False, None
         elif d.planned and ("intent", d.type, "*") in conv:
             d.type, d.cameo = conv[("intent", d.type, "*")]
             d.mode = None
@@ -919,11 +1113,39 @@ def _antecedent(ctx: _Context, c: int) -> int:
     noun = a.tokens[clause].head
     if noun is not None and a.tokens[clause].rel in {"acl:relcl", "acl"}:
         return noun
-    # The parser often roots a relative clause on its own: take the word before the comma.
+    # The parser often roots a relative clause on its own: take the word before the comma (and
+    # its preposition: `перемирие с Израилем, о котором`), or the noun that word hangs from
+    # when only that one agrees with `который` in gender and number (`встреча Эрдогана с
+    # Корутюрком и Эрманом, на которой`).
     j = c - 1
+    while j > 0 and a.tokens[j].rel in {"case", "fixed"} and a.tokens[j].sent == a.tokens[c].sent:
+        j -= 1
     if j > 0 and a.tokens[j].text == "," and a.tokens[j - 1].sent == a.tokens[c].sent:
+        node = j - 1
+        for _ in range(3):
+            if _agrees(a.tokens[node].feats, a.tokens[c].feats):
+                return node
+            head = a.tokens[node].head
+            rel = a.tokens[node].rel
+            if (rel not in _PHRASE_RELS and rel != "conj") or head is None or head > node:
+                break
+            node = head
         return j - 1
     return c
+
+
+def _participle(tok: Token) -> bool:
+    """A participle that describes a noun (`закон, принятый Госдумой`)."""
+    return tok.feats.get("VerbForm") == "Part" and tok.rel in {"acl", "amod"}
+
+
+def _agrees(noun: dict[str, str], pronoun: dict[str, str]) -> bool:
+    """Whether a noun agrees with a relative pronoun in number and (singular) gender."""
+    return all(
+        noun.get(f) == pronoun.get(f)
+        for f in ("Number", "Gender")
+        if pronoun.get(f) and (f == "Number" or pronoun.get("Number") != "Plur")
+    )
 
 
 def _direct_subject(analysis: Analysis, k: int) -> int | None:
@@ -1077,6 +1299,50 @@ def _fill_partners(drafts: list[EventDraft]) -> None:
             if prev.sense == "meet" and actor in prev.actors and len(prev.actors) > 1:
                 d.target = [g for g in prev.actors if g is not actor]
                 break
+
+
+def _answers(ctx: _Context, drafts: list[EventDraft]) -> None:
+    """A refusal (or consent) that names nobody answers the request made to its doer shortly
+    before (`Бишкек направил в Минск запрос о выдаче…` … `Лукашенко заявил, что не выдаст
+    Бакиева`): the requester is its other side. The request was for the very thing refused, or
+    it was made to the doer or the doer's country and the answer is to do or not do something
+    (`отказывается это делать`), not to give up a thing of its own (`отказался от показаний`)."""
+    a = ctx.analysis
+    for i, d in enumerate(drafts):
+        if d.target or not d.source or d.type not in _ANSWER_SENSES:
+            continue
+        if _ANSWER_SENSES[d.type] not in {None, d.sense}:
+            continue
+        own_thing = any(
+            a.tokens[c].pos in {"NOUN", "PROPN"}
+            and (a.tokens[c].rel == "obj" or _prep(ctx, c) in {"от", "на"})
+            for c in a.children[d.token]
+        )
+        countries = {g.nationality for g in d.source if g.nationality}
+        for prev in reversed(drafts[:i]):
+            if prev.sent < d.sent - _NEAR_SENTENCES:
+                break
+            if prev.type != "REQUEST" or not prev.source:
+                continue
+            if (prev.content and prev.content == d.sense) or (
+                not own_thing
+                and (
+                    any(g in d.source for g in prev.target)
+                    or any(g.kind_type == "GPE" and g.nationality in countries for g in prev.target)
+                )
+            ):
+                d.target = [g for g in prev.source if g not in d.source]
+                break
+
+
+def _ancestors(analysis: Analysis, k: int) -> set[int]:
+    """The tokens a token hangs from, up to the root (the parser's cycles cut short)."""
+    out: set[int] = set()
+    node = analysis.tokens[k].head
+    while node is not None and node not in out and node != k:
+        out.add(node)
+        node = analysis.tokens[node].head
+    return out
 
 
 def _valid(d: EventDraft) -> bool:
