@@ -1,4 +1,5 @@
-"""Lemmas and inflection from pymorphy (through Natasha's `MorphVocab`, which runs on 3.11)."""
+"""Lemmas and inflection from pymorphy (through Natasha's `MorphVocab`, which runs on 3.11;
+its dictionaries are read by the compiled `dawg` module of the dawg2 package when installed)."""
 
 from __future__ import annotations
 
