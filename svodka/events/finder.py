@@ -259,7 +259,7 @@ class EventFinder:
         _fill_partners(drafts)
         _answers(ctx, drafts)
         for d in drafts:
-            self._interlocutor(ctx, d)
+            self._interlocutor(ctx, d, drafts)
         events = _merge([d for d in drafts if _valid(d)])
         story = _story_date(ctx, timexes, reference, dateline_date)
         for e in events:
@@ -875,12 +875,15 @@ class EventFinder:
                 d.content = d.content or other.sense
                 near = t in direct or a.tokens[t].head in direct
                 # (an invitation's addressee is who would come, not the content's host)
-                carry = d.type != "REQUEST" and d.sense != "invite"
+                carry = d.type != "REQUEST" and d.sense != "invite" and _valid(other)
                 if carry and d.source and not d.target and near:
                     # `перемирие с Израилем, о котором договорились`, `отказались выдать его
                     # России`: what is agreed, refused or threatened names the other side (a
                     # request's addressee is not its content's; a deeper event is not the deal).
-                    d.target = [g for g in other.actors if g not in d.source]
+                    own = {g.nationality for g in d.source if g.nationality}
+                    d.target = [
+                        g for g in other.actors if g not in d.source and g.nationality not in own
+                    ]
                 gone.add(id(other))
         return [d for d in drafts if id(d) not in gone]
 
@@ -913,14 +916,15 @@ class EventFinder:
             or (not prep and case == "Ins")
         )
 
-    def _interlocutor(self, ctx: _Context, d: EventDraft) -> None:
+    def _interlocutor(self, ctx: _Context, d: EventDraft, drafts: list[EventDraft]) -> None:
         """A person's promise or request that names nobody is addressed to the other side of
         the dialogue it is part of: the person who asks, answers or complains in the same
         sentence (`На вопрос Медведева капитан ответил утвердительно, вице-премьер обещал
         заехать`); for a request to tell (`попросил рассказать`), whoever speaks next, in this
         sentence or the next; else the other person whose turn (a quote) came just before, in
-        this sentence or the one before and in the same paragraph (`Рамзан потребовал от
-        Масхадова…` … `Масхадов потребовал взамен…`)."""
+        this sentence or the one before and in the same paragraph, when an event of the last
+        sentences already joins the two (`Рамзан потребовал от Масхадова…` … `Масхадов
+        потребовал взамен…`)."""
         if d.sense not in _DIALOGUE_SENSES or d.target or len(d.source) != 1:
             return
         speaker = d.source[0]
@@ -946,7 +950,8 @@ class EventFinder:
                 d.target = other[:1]
                 return
         # The other side's turn: for a request to tell, the next one; else the one just before
-        # in the same paragraph, which the promise or request answers.
+        # in the same paragraph, which the promise or request answers when the two are already
+        # in a dialogue (an event of the last sentences between them).
         tell = d.type == "REQUEST" and any(
             a.tokens[c].feats.get("VerbForm") == "Inf"
             and a.tokens[c].rel in {"xcomp", "obj"}
@@ -959,12 +964,25 @@ class EventFinder:
         else:
             turns = sorted((q for q in ctx.quotes if q.end <= start), key=lambda q: -q.end)
         for q in turns:
-            if q.speaker is None or q.speaker is speaker or q.speaker.kind_type != "PER":
+            span = a.token_range(q.start, q.end)
+            them = q.speaker
+            if not span or them is None or them is speaker or them.kind_type != "PER":
                 continue
-            sent = a.tokens[a.token_range(q.start, q.end)[0]].sent
-            close = sent <= d.sent + 1 if tell else sent >= d.sent - 1
-            if close and (tell or "\n" not in a.text[q.end : start]):
-                d.target = [q.speaker]
+            sent = a.tokens[span[0]].sent
+            if tell:
+                answered = sent <= d.sent + 1
+            else:
+                answered = (
+                    sent >= d.sent - 1
+                    and "\n" not in a.text[q.end : start]
+                    and any(
+                        speaker in e.actors and them in e.actors
+                        for e in drafts
+                        if e is not d and d.sent - _NEAR_SENTENCES <= e.sent <= d.sent
+                    )
+                )
+            if answered:
+                d.target = [them]
             return
 
     def _addressed(self, ctx: _Context, d: EventDraft) -> bool:
