@@ -145,6 +145,8 @@ def _segment(doc: Doc, segmenter: Segmenter) -> None:
     sents = []
     for line in re.finditer(r"[^\n]+", doc.text):
         for sent in segmenter.sentenize(line.group()):
+            if not sent.text.strip():
+                continue  # a blank line has no tokens, and the taggers fail on an empty batch
             start = line.start() + sent.start
             sents.append(DocSent(start, start + len(sent.text), sent.text))
     doc.sents = sents
