@@ -24,6 +24,7 @@ from svodka.kb import (
 from svodka.nlp.analysis import Analysis, Token
 from svodka.nlp.entities import Candidate, Group, _parts_compatible
 from svodka.nlp.morph import lemma
+from svodka.quotes.marks import QUOTE_MARKS
 
 # Offices that a generic head noun (`глава`, `лидер`) means when it governs a country.
 _HEAD_OF_STATE = frozenset({"head", "head_of_state"})
@@ -33,7 +34,6 @@ _PRONOUNS = {"он": "m", "она": "f", "оно": "n"}  # lemma → gender of t
 _SUBJECT_RELS = frozenset({"nsubj", "nsubj:pass"})
 _ARGUMENT_RELS = frozenset({"nsubj", "nsubj:pass", "obj", "iobj"})
 _PRONOUN_WINDOW = 3  # sentences back that a pronoun may reach
-_QUOTE_MARKS = frozenset('"«»„“”')
 # `свергнутого` lemmatises to the verb.
 _FORMER = frozenset(
     {"бывший", "свергнутый", "свергнуть", "прежний", "покойный", "экс", "отставной"}
@@ -346,12 +346,10 @@ class Coreference:
         return None
 
     def _holder_group(self, groups: list[Group], term: OfficeTerm) -> Group:
-        names = [tuple(n.split()) for n in (term.name, *term.aliases)]
-        for g in _people(groups):
-            parts = max((c.parts for c in g.members), key=len, default=())
-            if parts and any(_parts_compatible(parts, n) for n in names):
-                g.qid = g.qid or term.qid
-                return g
+        found = self._known_holder(groups, term)
+        if found is not None:
+            found.qid = found.qid or term.qid
+            return found
         group = Group(name=term.name, type="PER", country=term.country, qid=term.qid)
         groups.append(group)
         return group
@@ -502,7 +500,7 @@ def _extend_right(analysis: Analysis, owner: dict[int, Group], head: int, last: 
         # `сопредседателю движения "Солидарность"`: quotation marks around a name in the tail.
         if (
             k not in sub
-            or (tok.pos not in _NP_POS and tok.text not in _QUOTE_MARKS)
+            or (tok.pos not in _NP_POS and tok.text not in QUOTE_MARKS)
             or (group is not None and group.kind_type == "PER")
         ):
             break
@@ -524,13 +522,13 @@ def _apposition(analysis: Analysis, owner: dict[int, Group], phrase: RolePhrase)
         if group is not None and group.kind_type == "PER":
             if j > after and all(
                 k in sub
-                and (tokens[k].pos not in {"PUNCT", "VERB"} or tokens[k].text in _QUOTE_MARKS)
+                and (tokens[k].pos not in {"PUNCT", "VERB"} or tokens[k].text in QUOTE_MARKS)
                 for k in range(after, j)
             ):
                 phrase.last, phrase.end, after = j - 1, tokens[j - 1].end, j
             break
         # `лидер движения "За права человека" Лев Пономарев`: a quoted name on the way.
-        if tokens[j].pos in {"PUNCT", "VERB"} and tokens[j].text not in _QUOTE_MARKS:
+        if tokens[j].pos in {"PUNCT", "VERB"} and tokens[j].text not in QUOTE_MARKS:
             break
     same_sentence = after < len(tokens) and tokens[after].sent == tokens[phrase.last].sent
     if same_sentence and _same_case(tokens[phrase.head], tokens[after]):

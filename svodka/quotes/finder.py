@@ -16,11 +16,10 @@ from svodka.kb import load_roles, load_word_list
 from svodka.nlp.analysis import Analysis, Token
 from svodka.nlp.entities import Candidate, Group
 from svodka.nlp.morph import lemma
-from svodka.quotes.marks import quoted_spans
+from svodka.quotes.marks import QUOTE_MARKS, quoted_spans
 
 _SUBJECT_RELS = ("nsubj", "nsubj:pass")
 _WORD = re.compile(r"\w")
-_QUOTE_MARKS = frozenset('"«»„“”')
 _PURPOSE = frozenset({"для", "с", "ради", "затем"})  # `для того, чтобы`
 _ACTOR_TYPES = frozenset({"PER", "ORG", "GPE"})
 _DASH = "—–-"
@@ -741,12 +740,12 @@ def _subject_before(analysis: Analysis, owner: dict[int, Group], verb: int) -> G
     prepositional phrase."""
     tokens = analysis.tokens
     k = verb - 1
-    while k >= 0 and (tokens[k].pos in {"ADV", "PART"} or tokens[k].text in _QUOTE_MARKS):
+    while k >= 0 and (tokens[k].pos in {"ADV", "PART"} or tokens[k].text in QUOTE_MARKS):
         k -= 1
     group = owner.get(k) if k >= 0 and tokens[k].sent == tokens[verb].sent else None
     if group is None or group.kind_type not in _ACTOR_TYPES:
         return None
-    while k > 0 and (owner.get(k - 1) is group or tokens[k - 1].text in _QUOTE_MARKS):
+    while k > 0 and (owner.get(k - 1) is group or tokens[k - 1].text in QUOTE_MARKS):
         k -= 1
     if k > 0 and tokens[k - 1].pos == "ADP":
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 _PAIRS = {"«": "»", "„": "“", "“": "”"}
 _STRAIGHT = '"'
 _OPEN_BEFORE = " \t\n([{—–-/:«„“"
+QUOTE_MARKS = frozenset({*_PAIRS, *_PAIRS.values(), _STRAIGHT})  # every mark, as a token
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
