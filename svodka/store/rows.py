@@ -8,7 +8,6 @@ shards as plain bytes.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import pyarrow as pa
 
 from svodka.corpus.dedup import signature
 from svodka.corpus.normal import actor_key
+from svodka.ingest.plain import date_of
 from svodka.records import Article
 
 _S, _I, _B = pa.string(), pa.int32(), pa.bool_()
@@ -129,15 +129,6 @@ def prepare(article: Article) -> Prepared:
     )
 
 
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def article_rows(a: Article, minhash: Sequence[int]) -> dict[str, list[dict[str, Any]]]:
     """The rows of every per-article table for one article."""
     record = a.to_dict()
@@ -153,7 +144,7 @@ def article_rows(a: Article, minhash: Sequence[int]) -> dict[str, list[dict[str,
             "language": a.language,
             "headline": a.headline,
             "published": a.published,
-            "published_date": _date(a.published),
+            "published_date": date_of(a.published),
             "updated": a.updated,
             "dateline_place": dl.place if dl else None,
             "dateline_date": dl.date if dl else None,
